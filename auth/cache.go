@@ -1,0 +1,184 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// FetchFunc gets a new token from a provider. force asks the provider for a
+// token different from the one it would normally hand out; it is set only
+// after a normal fetch returned the very token the server had just rejected.
+// Providers without such a switch ignore it.
+type FetchFunc func(ctx context.Context, force bool) (Token, error)
+
+// CacheConfig configures a CachedSource.
+type CacheConfig struct {
+	// Key names the token in the Store: provider, account and token kind,
+	// never a secret. Required.
+	Key string
+	// Fetch gets a new token. Required.
+	Fetch FetchFunc
+	// Store shares tokens; nil means a new MemoryStore.
+	Store Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// FetchTimeout bounds one refresh (store lock, fetch, save). A refresh
+	// is shared by every caller waiting for it, so it does not end when
+	// the first caller's context does. 0 means 30 s.
+	FetchTimeout time.Duration
+}
+
+// CachedSource is a TokenSource and Invalidator that caches a provider's
+// token and refreshes it before it expires. Whatever the number of
+// goroutines asking, one refresh at a time runs per process; with a shared
+// Store, one per Store. It is what WeChatTokenSource is built on, and what
+// other providers' token sources can be built on.
+type CachedSource struct {
+	key     string
+	fetch   FetchFunc
+	store   Store
+	now     func() time.Time
+	timeout time.Duration
+
+	local    atomic.Pointer[Token]  // the token this process last used
+	rejected atomic.Pointer[string] // the value last invalidated
+	flight   singleflight.Group
+}
+
+// NewCachedSource returns a CachedSource, or an error naming what is missing
+// from cfg.
+func NewCachedSource(cfg CacheConfig) (*CachedSource, error) {
+	if cfg.Key == "" {
+		return nil, errors.New("auth: CacheConfig.Key is required")
+	}
+	if cfg.Fetch == nil {
+		return nil, errors.New("auth: CacheConfig.Fetch is required")
+	}
+	s := &CachedSource{key: cfg.Key, fetch: cfg.Fetch, store: cfg.Store, now: cfg.Now, timeout: cfg.FetchTimeout}
+	if s.store == nil {
+		s.store = NewMemoryStore()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.timeout <= 0 {
+		s.timeout = 30 * time.Second
+	}
+	return s, nil
+}
+
+// Token returns the cached token while it is fresh. Otherwise it adopts a
+// fresh token from the Store or, holding the Store's lock, fetches one.
+// Errors are never cached: the next call tries again.
+func (s *CachedSource) Token(ctx context.Context) (string, error) {
+	if t := s.local.Load(); t != nil && s.now().Before(t.RefreshAt) {
+		return t.Value, nil
+	}
+	ch := s.flight.DoChan(s.key, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+		defer cancel()
+		return s.refresh(fctx)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// refresh runs once at a time per process (singleflight).
+func (s *CachedSource) refresh(ctx context.Context) (string, error) {
+	if t := s.local.Load(); t != nil && s.usable(*t) {
+		return t.Value, nil // another flight finished just before this one
+	}
+	if t, ok, err := s.store.Load(ctx, s.key); err != nil {
+		return "", fmt.Errorf("auth: loading token %s: %w", s.key, err)
+	} else if ok && s.usable(t) {
+		return s.adopt(t), nil
+	}
+	unlock, err := s.store.Lock(ctx, s.key)
+	if err != nil {
+		return "", fmt.Errorf("auth: waiting for the right to refresh %s: %w", s.key, err)
+	}
+	defer unlock()
+	// Whoever held the lock before us may have stored a fresh token.
+	if t, ok, err := s.store.Load(ctx, s.key); err != nil {
+		return "", fmt.Errorf("auth: loading token %s: %w", s.key, err)
+	} else if ok && s.usable(t) {
+		return s.adopt(t), nil
+	}
+	t, err := s.fetch(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	if r := s.rejected.Load(); r != nil && t.Value == *r {
+		// The provider handed back the token it had just refused.
+		if forced, ferr := s.fetch(ctx, true); ferr == nil {
+			t = forced
+		}
+	}
+	if t.Value == "" {
+		return "", fmt.Errorf("auth: fetching %s: %w", s.key, ErrEmptyToken)
+	}
+	// A token that could not be shared is still good for this process;
+	// a store that must not be bypassed fails Load or Lock instead.
+	_ = s.store.Save(ctx, s.key, t)
+	return s.adopt(t), nil
+}
+
+func (s *CachedSource) usable(t Token) bool {
+	if !t.Fresh(s.now()) {
+		return false
+	}
+	r := s.rejected.Load()
+	return r == nil || t.Value != *r
+}
+
+func (s *CachedSource) adopt(t Token) string {
+	s.local.Store(&t)
+	return t.Value
+}
+
+// Invalidate drops rejected from the cache and the Store, but only if it is
+// still the token there: a token that another goroutine or process has
+// already replaced is kept, so many callers seeing the same rejection cause
+// one refresh. The next Token call adopts a newer stored token if there is
+// one and fetches only if there is none.
+func (s *CachedSource) Invalidate(ctx context.Context, rejected string) error {
+	if rejected == "" {
+		return nil
+	}
+	s.rejected.Store(&rejected)
+	if t := s.local.Load(); t != nil && t.Value == rejected {
+		s.local.CompareAndSwap(t, nil)
+	}
+	if err := s.store.Delete(ctx, s.key, rejected); err != nil {
+		return fmt.Errorf("auth: dropping rejected token %s: %w", s.key, err)
+	}
+	return nil
+}
+
+// Cached returns the token this process holds, fresh or not, without any
+// I/O; ok is false if it holds none.
+func (s *CachedSource) Cached() (Token, bool) {
+	if t := s.local.Load(); t != nil {
+		return *t, true
+	}
+	return Token{}, false
+}
+
+// String names the source without any token.
+func (s *CachedSource) String() string { return "auth.CachedSource(" + s.key + ")" }
+
+// LogValue logs the source's key only.
+func (s *CachedSource) LogValue() slog.Value { return slog.StringValue(s.key) }

@@ -1,0 +1,181 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// DefaultMaxReplyBytes caps how much of a reply is read. Provider replies
+// are a few hundred bytes; anything near this size is not a real reply.
+const DefaultMaxReplyBytes = 1 << 20
+
+// DefaultTimeout is the timeout of the *http.Client the SDK creates when the
+// caller brings none.
+const DefaultTimeout = 30 * time.Second
+
+// UserAgent is sent with every request.
+const UserAgent = "waybill-go/1"
+
+// ErrReplyTooLarge is returned when a reply exceeds the configured cap.
+var ErrReplyTooLarge = errors.New("reply body exceeds the size limit")
+
+// Config configures a Client.
+type Config struct {
+	HTTPClient    *http.Client // nil: a client with DefaultTimeout
+	MaxReplyBytes int64        // 0: DefaultMaxReplyBytes
+	Logger        *slog.Logger // nil: no logging
+}
+
+// Client sends requests through resty. It is safe for concurrent use.
+type Client struct {
+	rc      *resty.Client
+	log     *slog.Logger
+	maxBody int
+}
+
+// New builds a Client. The caller's *http.Client is copied, never modified:
+// resty would otherwise install a transport on it.
+func New(cfg Config) *Client {
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc.Timeout = DefaultTimeout
+	}
+	rc := resty.NewWithClient(&hc)
+	rc.SetLogger(quietLogger{})
+	rc.SetHeader("User-Agent", UserAgent)
+	maxBody := cfg.MaxReplyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxReplyBytes
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{rc: rc, log: log, maxBody: int(maxBody)}
+}
+
+// Reply is a response whose body was read in full (within the cap).
+type Reply struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// Request is one HTTP exchange. Logs show URL with credentials redacted.
+type Request struct {
+	Method      string
+	URL         string
+	Body        []byte // sent as is; nil for none
+	ContentType string
+	LogOp       string // e.g. "order/cancel", for logs
+}
+
+// Send performs one exchange. A transport failure comes back as a *url.Error
+// with the URL redacted; an oversized reply as ErrReplyTooLarge (with the
+// status in the returned Reply). Replies of any status are returned
+// without error: interpreting them is the caller's job.
+func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, error) {
+	start := time.Now()
+	req := c.rc.R().
+		SetContext(ctx).
+		SetResponseBodyLimit(c.maxBody)
+	if r.Body != nil {
+		req.SetBody(r.Body)
+		req.SetHeader("Content-Type", r.ContentType)
+	}
+	resp, err := req.Execute(r.Method, r.URL)
+	if err != nil {
+		status := 0
+		if resp != nil && resp.RawResponse != nil {
+			status = resp.StatusCode()
+		}
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			c.logExchange(ctx, r, attempt, status, start, ErrReplyTooLarge)
+			return &Reply{Status: status}, fmt.Errorf("%w (%d bytes)", ErrReplyTooLarge, c.maxBody)
+		}
+		err = RedactError(err)
+		c.logExchange(ctx, r, attempt, status, start, err)
+		return nil, err
+	}
+	reply := &Reply{
+		Status:      resp.StatusCode(),
+		ContentType: resp.Header().Get("Content-Type"),
+		Body:        resp.Body(),
+	}
+	c.logExchange(ctx, r, attempt, reply.Status, start, nil)
+	return reply, nil
+}
+
+func (c *Client) logExchange(ctx context.Context, r *Request, attempt, status int, start time.Time, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("op", r.LogOp),
+		slog.String("method", r.Method),
+		slog.String("url", RedactURL(r.URL)),
+		slog.Int("attempt", attempt),
+		slog.Int("status", status),
+		slog.Duration("elapsed", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "waybill: http exchange", attrs...)
+}
+
+// Logger returns the client's logger (never nil).
+func (c *Client) Logger() *slog.Logger { return c.log }
+
+// RequestMaybeSent reports whether a transport error may have happened after
+// the server received the request, so the outcome of a non-idempotent call
+// is unknown. Failures to resolve or connect are the only certain "not sent".
+func RequestMaybeSent(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	return true
+}
+
+// ParseBaseURL checks a base URL given to a client option and returns it
+// without a trailing slash.
+func ParseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL %q does not parse: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("base URL %q: scheme must be http or https", raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("base URL %q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q must not have a query or fragment", raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+// quietLogger keeps resty from printing anything: its messages can include
+// request URLs, and with them credentials.
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...interface{}) {}
+func (quietLogger) Warnf(string, ...interface{})  {}
+func (quietLogger) Debugf(string, ...interface{}) {}

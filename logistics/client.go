@@ -1,0 +1,231 @@
+package logistics
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/waybill-go/waybill"
+	"github.com/waybill-go/waybill/auth"
+	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/httpx"
+)
+
+// DefaultBaseURL is WeChat's server API.
+const DefaultBaseURL = "https://api.weixin.qq.com"
+
+// Option configures NewClient.
+type Option func(*config) error
+
+type config struct {
+	baseURL  string
+	http     *http.Client
+	logger   *slog.Logger
+	retry    waybill.RetryPolicy
+	maxReply int64
+}
+
+// WithBaseURL sets the API's base URL (default https://api.weixin.qq.com).
+// A path is kept, so a fake mounted under a prefix works. WeChat Cloud
+// Hosting uses http://api.weixin.qq.com together with auth.NoToken().
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		base, err := httpx.ParseBaseURL(u)
+		if err != nil {
+			return fmt.Errorf("logistics: WithBaseURL: %w", err)
+		}
+		c.baseURL = base
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client for API calls, for tracing, proxies or
+// timeouts. It is copied, never modified. Without it the client uses one with
+// a 30-second timeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("logistics: WithHTTPClient: nil *http.Client")
+		}
+		c.http = hc
+		return nil
+	}
+}
+
+// WithLogger logs each HTTP exchange at debug level: operation, method, URL
+// with the access_token redacted, attempt, status and time taken. Nothing is
+// logged at other levels.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("logistics: WithLogger: nil *slog.Logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithRetry sets how transient failures are retried (default
+// waybill.DefaultRetryPolicy; waybill.NoRetry turns retries off).
+func WithRetry(p waybill.RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 1 {
+			return fmt.Errorf("logistics: WithRetry: MaxAttempts must be at least 1, got %d", p.MaxAttempts)
+		}
+		if p.BaseDelay < 0 || p.MaxDelay < 0 {
+			return errors.New("logistics: WithRetry: negative delay")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithMaxReplyBytes caps how much of a reply is read (default 1 MiB). A
+// larger reply fails with an error matching errors.ErrSystem.
+func WithMaxReplyBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("logistics: WithMaxReplyBytes: %d is not positive", n)
+		}
+		c.maxReply = n
+		return nil
+	}
+}
+
+// Client calls WeChat's express business API. It is safe for concurrent use;
+// create one per app and reuse it.
+type Client struct {
+	tokens    auth.TokenSource
+	noToken   bool
+	http      *httpx.Client
+	retry     waybill.RetryPolicy
+	cancelURL string
+}
+
+var _ waybill.Canceller = (*Client)(nil)
+
+// NewClient returns a client that authenticates with tokens. tokens must not
+// be nil: pass auth.NoToken() explicitly for WeChat Cloud Hosting, where no
+// access_token is sent.
+func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
+	if tokens == nil {
+		return nil, errors.New("logistics: NewClient: nil TokenSource (use auth.NoToken() for WeChat Cloud Hosting)")
+	}
+	cfg := config{baseURL: DefaultBaseURL, retry: waybill.DefaultRetryPolicy}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return &Client{
+		tokens:    tokens,
+		noToken:   auth.IsNoToken(tokens),
+		http:      httpx.New(httpx.Config{HTTPClient: cfg.http, MaxReplyBytes: cfg.maxReply, Logger: cfg.logger}),
+		retry:     cfg.retry,
+		cancelURL: cfg.baseURL + "/cgi-bin/express/business/order/cancel",
+	}, nil
+}
+
+// token returns the access token to send, "" in Cloud Hosting mode.
+func (c *Client) token(ctx context.Context) (string, error) {
+	if c.noToken {
+		return "", nil
+	}
+	t, err := c.tokens.Token(ctx)
+	if err != nil {
+		return "", fmt.Errorf("logistics: getting access token: %w", err)
+	}
+	if t == "" {
+		return "", fmt.Errorf("logistics: getting access token: %w", auth.ErrEmptyToken)
+	}
+	return t, nil
+}
+
+func withToken(endpoint, token string) string {
+	if token == "" {
+		return endpoint
+	}
+	return endpoint + "?access_token=" + url.QueryEscape(token)
+}
+
+var errcodeKey = []byte(`"errcode"`)
+
+// wxReply is what every WeChat business reply carries.
+type wxReply interface {
+	code() int
+	message() string
+}
+
+// call POSTs body to endpoint and decodes the reply into out. It retries
+// transient failures under the client's policy and, once per call, replaces
+// a rejected access token and re-sends the identical body. outcomeUnknown
+// reports whether an earlier attempt may have reached WeChat without its
+// answer reaching us.
+func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out wxReply, carrier func(*werrors.APIError)) (outcomeUnknown bool, err error) {
+	token, err := c.token(ctx)
+	if err != nil {
+		return false, err
+	}
+	refreshed := false
+	err = httpx.Retry(ctx, c.retry, func(attempt int) (bool, error) {
+		for {
+			req := httpx.Request{Method: http.MethodPost, URL: withToken(endpoint, token), Body: body, ContentType: "application/json", LogOp: op}
+			reply, err := c.http.Send(ctx, &req, attempt)
+			if err != nil {
+				if errors.Is(err, httpx.ErrReplyTooLarge) {
+					return false, &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "unusable reply", Err: err}
+				}
+				if httpx.RequestMaybeSent(err) {
+					outcomeUnknown = true
+				}
+				return ctx.Err() == nil, fmt.Errorf("logistics: %s: %w", op, err)
+			}
+			if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, out); apiErr != nil {
+				retry := reply.Status >= 500
+				outcomeUnknown = outcomeUnknown || retry
+				return retry, apiErr
+			}
+			if !bytes.Contains(reply.Body, errcodeKey) {
+				return false, &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "reply has no errcode"}
+			}
+			code := out.code()
+			if code == 0 && reply.Status < 300 {
+				return false, nil
+			}
+			apiErr := &werrors.APIError{
+				Provider:   werrors.ProviderWeChat,
+				Op:         op,
+				Code:       code,
+				Message:    httpx.Scrub(out.message(), token),
+				RequestID:  werrors.RequestIDFromMessage(out.message()),
+				HTTPStatus: reply.Status,
+			}
+			if carrier != nil {
+				carrier(apiErr)
+			}
+			if werrors.IsTokenRejected(code) && !refreshed && !c.noToken {
+				if inv, ok := c.tokens.(auth.Invalidator); ok {
+					refreshed = true
+					if err := inv.Invalidate(ctx, token); err != nil {
+						return false, fmt.Errorf("logistics: %s: dropping rejected token: %w (after %w)", op, err, apiErr)
+					}
+					if token, err = c.token(ctx); err != nil {
+						return false, err
+					}
+					continue // re-send the identical body with the new token
+				}
+			}
+			retry := code == -1 || code == -1000 || (code == 0 && reply.Status >= 500)
+			outcomeUnknown = outcomeUnknown || retry
+			return retry, apiErr
+		}
+	})
+	return outcomeUnknown, err
+}

@@ -1,0 +1,51 @@
+package waybill
+
+import (
+	"context"
+	"time"
+)
+
+// Canceller cancels a shipment at one provider. *logistics.Client and
+// *apiusb.Client implement it.
+type Canceller interface {
+	Cancel(ctx context.Context, req CancelRequest) (*CancelResult, error)
+}
+
+// CancelRequest is a provider-neutral cancellation. See the package doc for
+// which fields each provider requires.
+type CancelRequest struct {
+	OrderID    string // the merchant's order ID: WeChat order_id, APIUSB orderId. Required.
+	WaybillID  string // the provider's shipment ID: WeChat waybill_id, APIUSB taskId. Required.
+	DeliveryID string // carrier code, e.g. "SF": WeChat delivery_id. Required by WeChat.
+	OpenID     string // WeChat user openid. Optional.
+	Reason     string // why it is cancelled: APIUSB cancelMsg (required there).
+}
+
+// CancelResult is what a provider answered to a successful cancellation.
+type CancelResult struct {
+	Provider  string // "wechat" or "apiusb"
+	OrderID   string
+	WaybillID string
+	Message   string // what the provider said on success
+}
+
+// RetryPolicy says how a client retries a call whose outcome was a transient
+// failure: a transport error, an HTTP 5xx, WeChat errcode -1 or -1000, or
+// APIUSB ret 5xx. Business refusals and rate limits are never retried.
+//
+// The wait before attempt n+1 is a random duration between 0 and
+// min(MaxDelay, BaseDelay·2ⁿ⁻¹) ("full jitter"). A wait that would outlast
+// the context's deadline is not started: the call returns the last error at
+// once.
+type RetryPolicy struct {
+	MaxAttempts int           // attempts in total, including the first; 1 turns retries off
+	BaseDelay   time.Duration // upper bound of the first wait
+	MaxDelay    time.Duration // upper bound of any wait
+}
+
+// DefaultRetryPolicy is what clients use unless told otherwise: 3 attempts,
+// waits of up to 100 ms, then 200 ms.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
+
+// NoRetry makes every call a single attempt.
+var NoRetry = RetryPolicy{MaxAttempts: 1}
