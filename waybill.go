@@ -2,6 +2,8 @@ package waybill
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -49,3 +51,15 @@ var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Milli
 
 // NoRetry makes every call a single attempt.
 var NoRetry = RetryPolicy{MaxAttempts: 1}
+
+// Validate reports a policy that cannot be used: fewer than one attempt or a
+// negative delay.
+func (p RetryPolicy) Validate() error {
+	if p.MaxAttempts < 1 {
+		return fmt.Errorf("retry policy: MaxAttempts must be at least 1, got %d", p.MaxAttempts)
+	}
+	if p.BaseDelay < 0 || p.MaxDelay < 0 {
+		return errors.New("retry policy: negative delay")
+	}
+	return nil
+}

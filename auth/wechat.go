@@ -95,6 +95,9 @@ func WithClock(now func() time.Time) WeChatOption {
 // HTTP 5xx and errcode -1 (default waybill.DefaultRetryPolicy).
 func WithTokenRetry(p waybill.RetryPolicy) WeChatOption {
 	return func(c *wechatConfig) error {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("auth: WithTokenRetry: %w", err)
+		}
 		c.retry = p
 		return nil
 	}

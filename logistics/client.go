@@ -73,11 +73,8 @@ func WithLogger(l *slog.Logger) Option {
 // waybill.DefaultRetryPolicy; waybill.NoRetry turns retries off).
 func WithRetry(p waybill.RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 1 {
-			return fmt.Errorf("logistics: WithRetry: MaxAttempts must be at least 1, got %d", p.MaxAttempts)
-		}
-		if p.BaseDelay < 0 || p.MaxDelay < 0 {
-			return errors.New("logistics: WithRetry: negative delay")
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("logistics: WithRetry: %w", err)
 		}
 		c.retry = p
 		return nil

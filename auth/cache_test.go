@@ -1,0 +1,336 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waybill-go/waybill/auth"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// counter is a FetchFunc that hands out tok-1, tok-2, … and counts calls.
+type counter struct {
+	calls    atomic.Int64
+	forced   atomic.Int64
+	lifetime time.Duration
+	clock    *clock
+	delay    time.Duration
+	fail     atomic.Pointer[error]
+	repeat   atomic.Bool // hand out the previous token again (unless forced)
+}
+
+func (c *counter) fetch(ctx context.Context, force bool) (auth.Token, error) {
+	if c.delay > 0 {
+		select {
+		case <-time.After(c.delay):
+		case <-ctx.Done():
+			return auth.Token{}, ctx.Err()
+		}
+	}
+	if e := c.fail.Load(); e != nil {
+		c.calls.Add(1)
+		return auth.Token{}, *e
+	}
+	if force {
+		c.forced.Add(1)
+	}
+	n := c.calls.Add(1)
+	if c.repeat.Load() && !force {
+		n--
+	}
+	return auth.NewToken(fmt.Sprintf("tok-%d", n), c.lifetime, c.clock.Now()), nil
+}
+
+func newSource(t *testing.T, c *counter) *auth.CachedSource {
+	t.Helper()
+	if c.clock == nil {
+		c.clock = newClock()
+	}
+	if c.lifetime == 0 {
+		c.lifetime = 7200 * time.Second
+	}
+	s, err := auth.NewCachedSource(auth.CacheConfig{Key: "test:app:kind", Fetch: c.fetch, Now: c.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func mustToken(t *testing.T, s auth.TokenSource) string {
+	t.Helper()
+	tok, err := s.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestCachedSourceCachesUntilRefreshMargin(t *testing.T) {
+	t.Parallel()
+	c := &counter{}
+	s := newSource(t, c)
+	for range 10 {
+		if got := mustToken(t, s); got != "tok-1" {
+			t.Fatalf("Token = %q", got)
+		}
+	}
+	if n := c.calls.Load(); n != 1 {
+		t.Fatalf("fetches = %d, want 1", n)
+	}
+	// 7200 s lives until 5 minutes before expiry.
+	c.clock.Advance(7200*time.Second - 5*time.Minute - time.Second)
+	if got := mustToken(t, s); got != "tok-1" {
+		t.Fatalf("Token just before the margin = %q", got)
+	}
+	c.clock.Advance(2 * time.Second)
+	if got := mustToken(t, s); got != "tok-2" {
+		t.Fatalf("Token after the margin = %q, want a refresh", got)
+	}
+}
+
+func TestShortLifetimeNotRefetchedEveryCall(t *testing.T) {
+	t.Parallel()
+	c := &counter{lifetime: 300 * time.Second}
+	s := newSource(t, c)
+	mustToken(t, s)
+	c.clock.Advance(200 * time.Second)
+	for range 5 {
+		mustToken(t, s)
+	}
+	if n := c.calls.Load(); n != 1 {
+		t.Fatalf("a 300 s token was fetched %d times within 200 s", n)
+	}
+	c.clock.Advance(41 * time.Second) // past 240 s: margin is a fifth
+	mustToken(t, s)
+	if n := c.calls.Load(); n != 2 {
+		t.Fatalf("fetches = %d, want 2 after the margin", n)
+	}
+}
+
+func TestNewTokenMargin(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_000_000, 0)
+	cases := map[time.Duration]time.Duration{
+		7200 * time.Second: 5 * time.Minute,
+		300 * time.Second:  60 * time.Second,
+		10 * time.Second:   2 * time.Second,
+	}
+	for life, margin := range cases {
+		tok := auth.NewToken("v", life, now)
+		if got := tok.ExpiresAt.Sub(tok.RefreshAt); got != margin {
+			t.Errorf("lifetime %v: margin %v, want %v", life, got, margin)
+		}
+		if !tok.Fresh(now) || tok.Fresh(tok.RefreshAt) {
+			t.Errorf("lifetime %v: Fresh wrong at the edges", life)
+		}
+	}
+}
+
+func TestThousandColdCallersOneFetch(t *testing.T) {
+	t.Parallel()
+	c := &counter{delay: 20 * time.Millisecond}
+	s := newSource(t, c)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, 1000)
+	for range 1000 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			tok, err := s.Token(context.Background())
+			if err == nil && tok != "tok-1" {
+				err = fmt.Errorf("got %q", tok)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := c.calls.Load(); n != 1 {
+		t.Fatalf("1000 cold callers caused %d fetches, want 1", n)
+	}
+}
+
+func TestInvalidateIsCompareAndSwap(t *testing.T) {
+	t.Parallel()
+	c := &counter{}
+	s := newSource(t, c)
+	mustToken(t, s)
+	ctx := context.Background()
+	// A stale rejection of a token we no longer hold changes nothing.
+	if err := s.Invalidate(ctx, "tok-0"); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustToken(t, s); got != "tok-1" || c.calls.Load() != 1 {
+		t.Fatalf("stale Invalidate caused a refresh: %q, %d fetches", got, c.calls.Load())
+	}
+	// Many goroutines seeing the same rejection cause one fetch.
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Invalidate(ctx, "tok-1"); err != nil {
+				t.Error(err)
+			}
+			if tok, err := s.Token(ctx); err != nil || tok != "tok-2" {
+				t.Errorf("Token after invalidate = %q, %v", tok, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := c.calls.Load(); n != 2 {
+		t.Fatalf("fetches = %d, want 2", n)
+	}
+}
+
+func TestInvalidateForcesWhenProviderRepeatsRejectedToken(t *testing.T) {
+	t.Parallel()
+	c := &counter{}
+	s := newSource(t, c)
+	mustToken(t, s) // tok-1
+	c.repeat.Store(true)
+	if err := s.Invalidate(context.Background(), "tok-1"); err != nil {
+		t.Fatal(err)
+	}
+	got := mustToken(t, s)
+	if got == "tok-1" {
+		t.Fatal("the rejected token was handed out again")
+	}
+	if c.forced.Load() != 1 {
+		t.Fatalf("forced fetches = %d, want 1", c.forced.Load())
+	}
+}
+
+func TestFetchErrorsAreNotCached(t *testing.T) {
+	t.Parallel()
+	c := &counter{}
+	s := newSource(t, c)
+	boom := errors.New("token endpoint down")
+	c.fail.Store(&boom)
+	for i := range 3 {
+		if _, err := s.Token(context.Background()); !errors.Is(err, boom) {
+			t.Fatalf("call %d: err = %v", i, err)
+		}
+	}
+	if n := c.calls.Load(); n != 3 {
+		t.Fatalf("fetches = %d, want 3 (errors must not be cached)", n)
+	}
+	c.fail.Store(nil)
+	if got := mustToken(t, s); got == "" {
+		t.Fatal("no token after recovery")
+	}
+}
+
+func TestCallerContextEndsWaitNotSharedFetch(t *testing.T) {
+	t.Parallel()
+	c := &counter{delay: 200 * time.Millisecond}
+	s := newSource(t, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := s.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if time.Since(start) > 150*time.Millisecond {
+		t.Fatal("Token did not return when its context ended")
+	}
+	// The shared fetch carries on and serves the next caller.
+	if got := mustToken(t, s); got != "tok-1" || c.calls.Load() != 1 {
+		t.Fatalf("Token = %q after %d fetches", got, c.calls.Load())
+	}
+}
+
+func TestSourcesShareAStore(t *testing.T) {
+	t.Parallel()
+	store := auth.NewMemoryStore()
+	clk := newClock()
+	c := &counter{clock: clk, lifetime: time.Hour}
+	mk := func() *auth.CachedSource {
+		s, err := auth.NewCachedSource(auth.CacheConfig{Key: "k", Fetch: c.fetch, Store: store, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := mk(), mk()
+	if ta, tb := mustToken(t, a), mustToken(t, b); ta != tb || c.calls.Load() != 1 {
+		t.Fatalf("a=%q b=%q fetches=%d, want one shared token", ta, tb, c.calls.Load())
+	}
+	// a sees the token rejected and refreshes; b, told the same, adopts a's.
+	ctx := context.Background()
+	_ = a.Invalidate(ctx, "tok-1")
+	ta := mustToken(t, a)
+	_ = b.Invalidate(ctx, "tok-1")
+	tb := mustToken(t, b)
+	if ta != "tok-2" || tb != "tok-2" || c.calls.Load() != 2 {
+		t.Fatalf("a=%q b=%q fetches=%d, want tok-2 twice from 2 fetches", ta, tb, c.calls.Load())
+	}
+}
+
+func TestNewCachedSourceValidates(t *testing.T) {
+	t.Parallel()
+	if _, err := auth.NewCachedSource(auth.CacheConfig{Fetch: (&counter{}).fetch}); err == nil {
+		t.Error("missing Key accepted")
+	}
+	if _, err := auth.NewCachedSource(auth.CacheConfig{Key: "k"}); err == nil {
+		t.Error("missing Fetch accepted")
+	}
+}
+
+func TestMemoryStoreLock(t *testing.T) {
+	t.Parallel()
+	m := auth.NewMemoryStore()
+	unlock, err := m.Lock(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := m.Lock(ctx, "k"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second Lock = %v, want to wait until the deadline", err)
+	}
+	other, err := m.Lock(context.Background(), "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other()
+	unlock()
+	unlock() // idempotent
+	again, err := m.Lock(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again()
+}
