@@ -1,0 +1,221 @@
+package apiusb
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/httpx"
+)
+
+// envelope is the part of a PhalApi reply every service shares:
+// {"ret": …, "data": …, "msg": …}. It decodes leniently: ret may be a
+// number or a numeric string, msg anything, and data is kept raw for the
+// service to interpret.
+type envelope struct {
+	Ret    int
+	HasRet bool            // ret was present and not null
+	Msg    string          // msg; a non-string msg is kept as its JSON text
+	Data   json.RawMessage // data as sent; nil when missing
+	Status int             // the HTTP status of the reply
+}
+
+// UnmarshalJSON decodes an envelope. Only a ret that is neither a number
+// nor a numeric string (nor null) is an error; any other field may have any
+// shape.
+func (e *envelope) UnmarshalJSON(b []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	if raw, ok := fields["ret"]; ok && !isNull(raw) {
+		n, err := parseInt(raw)
+		if err != nil {
+			return fmt.Errorf("ret: %w", err)
+		}
+		e.Ret, e.HasRet = n, true
+	}
+	e.Msg = textOf(fields["msg"])
+	if raw, ok := fields["data"]; ok {
+		e.Data = raw
+	}
+	return nil
+}
+
+var (
+	errNoRet   = errors.New("reply has no ret")
+	errNoCode  = errors.New("reply has no data.code")
+	errBadCode = errors.New("data.code is not an integer")
+)
+
+// bom is the UTF-8 byte order mark some PHP servers put before a reply.
+var bom = []byte("\xef\xbb\xbf")
+
+// parseEnvelope decodes reply into an envelope. A body that is not a JSON
+// object (an HTML error page, an empty or truncated body) or has no usable
+// ret gives an *errors.APIError with Code 0, which matches
+// errors.ErrSystem. A UTF-8 byte order mark and trailing commas before } or
+// ] (as in the provider's own sample reply) are tolerated.
+func parseEnvelope(service string, reply *httpx.Reply) (*envelope, *werrors.APIError) {
+	body := relaxJSON(bytes.TrimPrefix(reply.Body, bom))
+	env := new(envelope)
+	if apiErr := httpx.DecodeJSON(werrors.ProviderAPIUSB, service, &httpx.Reply{Status: reply.Status, ContentType: reply.ContentType, Body: body}, env); apiErr != nil {
+		return nil, apiErr
+	}
+	if !env.HasRet {
+		return nil, unusable(service, reply.Status, errNoRet)
+	}
+	env.Status = reply.Status
+	return env, nil
+}
+
+// unusable is the error for a reply that carries no code to go by.
+func unusable(service string, status int, cause error) *werrors.APIError {
+	return &werrors.APIError{
+		Provider:   werrors.ProviderAPIUSB,
+		Op:         service,
+		HTTPStatus: status,
+		Message:    "unusable reply",
+		Err:        cause,
+	}
+}
+
+// refused returns the error for an envelope whose ret is not 200, or nil.
+// secret is removed from the provider's message.
+func (e *envelope) refused(service, secret string) *werrors.APIError {
+	if e.Ret == 200 {
+		return nil
+	}
+	return &werrors.APIError{
+		Provider:   werrors.ProviderAPIUSB,
+		Op:         service,
+		Code:       e.Ret,
+		Message:    httpx.Scrub(e.Msg, secret),
+		HTTPStatus: e.Status,
+	}
+}
+
+// retryable reports whether a failed exchange is worth another attempt:
+// ret 5xx, or no usable reply behind an HTTP 5xx. Client errors never are.
+func retryable(env *envelope, apiErr *werrors.APIError) bool {
+	if env != nil {
+		return env.Ret >= 500 && env.Ret <= 599
+	}
+	return apiErr != nil && apiErr.HTTPStatus >= 500
+}
+
+// relaxJSON returns b with every comma that directly precedes (ignoring
+// white space) a closing } or ] removed, outside strings. Valid JSON is
+// returned unchanged and without copying.
+func relaxJSON(b []byte) []byte {
+	if json.Valid(b) || bytes.IndexByte(b, ',') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	inString, escaped := false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			out = append(out, c)
+			continue
+		}
+		if c == '"' {
+			inString = true
+		} else if c == ',' {
+			j := i + 1
+			for j < len(b) && isSpace(b[j]) {
+				j++
+			}
+			if j < len(b) && (b[j] == '}' || b[j] == ']') {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func isNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
+}
+
+// parseInt reads an integer sent as a JSON number or a numeric string, such
+// as 200, "200", " 200 " or 200.0.
+func parseInt(raw json.RawMessage) (int, error) {
+	raw = bytes.TrimSpace(raw)
+	text := string(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, err
+		}
+		text = strings.TrimSpace(s)
+	}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		if int64(int(n)) != n {
+			return 0, fmt.Errorf("%s is out of range", text)
+		}
+		return int(n), nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, fmt.Errorf("%.40q is not an integer", text)
+	}
+	return int(f), nil
+}
+
+// textOf returns a JSON string's value, "" for null or nothing, and the
+// compact JSON text of any other value.
+func textOf(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || isNull(raw) {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err == nil {
+			return s
+		}
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+// kindOf names the JSON type of raw, for error messages.
+func kindOf(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "missing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
