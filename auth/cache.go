@@ -46,9 +46,21 @@ type CachedSource struct {
 	now     func() time.Time
 	timeout time.Duration
 
-	local    atomic.Pointer[Token]  // the token this process last used
+	// The token this process last used. Its refresh time is kept as an
+	// offset from base so that the hot path reads the monotonic clock once
+	// (time.Since) instead of the wall clock and the monotonic clock
+	// (time.Now): warm Token calls are what every API call pays.
+	local     atomic.Pointer[entry]
+	base      time.Time
+	realClock bool
+
 	rejected atomic.Pointer[string] // the value last invalidated
 	flight   singleflight.Group
+}
+
+type entry struct {
+	tok          Token
+	refreshAfter time.Duration // RefreshAt - base
 }
 
 // NewCachedSource returns a CachedSource, or an error naming what is missing
@@ -66,7 +78,9 @@ func NewCachedSource(cfg CacheConfig) (*CachedSource, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+		s.realClock = true
 	}
+	s.base = s.now()
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
 	}
@@ -77,8 +91,8 @@ func NewCachedSource(cfg CacheConfig) (*CachedSource, error) {
 // fresh token from the Store or, holding the Store's lock, fetches one.
 // Errors are never cached: the next call tries again.
 func (s *CachedSource) Token(ctx context.Context) (string, error) {
-	if t := s.local.Load(); t != nil && s.now().Before(t.RefreshAt) {
-		return t.Value, nil
+	if e := s.local.Load(); e != nil && s.elapsed() < e.refreshAfter {
+		return e.tok.Value, nil
 	}
 	ch := s.flight.DoChan(s.key, func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
@@ -98,8 +112,8 @@ func (s *CachedSource) Token(ctx context.Context) (string, error) {
 
 // refresh runs once at a time per process (singleflight).
 func (s *CachedSource) refresh(ctx context.Context) (string, error) {
-	if t := s.local.Load(); t != nil && s.usable(*t) {
-		return t.Value, nil // another flight finished just before this one
+	if e := s.local.Load(); e != nil && s.usable(e.tok) {
+		return e.tok.Value, nil // another flight finished just before this one
 	}
 	if t, ok, err := s.store.Load(ctx, s.key); err != nil {
 		return "", fmt.Errorf("auth: loading token %s: %w", s.key, err)
@@ -145,8 +159,16 @@ func (s *CachedSource) usable(t Token) bool {
 }
 
 func (s *CachedSource) adopt(t Token) string {
-	s.local.Store(&t)
+	s.local.Store(&entry{tok: t, refreshAfter: t.RefreshAt.Sub(s.base)})
 	return t.Value
+}
+
+// elapsed is the clock's time since s.base.
+func (s *CachedSource) elapsed() time.Duration {
+	if s.realClock {
+		return time.Since(s.base)
+	}
+	return s.now().Sub(s.base)
 }
 
 // Invalidate drops rejected from the cache and the Store, but only if it is
@@ -159,8 +181,8 @@ func (s *CachedSource) Invalidate(ctx context.Context, rejected string) error {
 		return nil
 	}
 	s.rejected.Store(&rejected)
-	if t := s.local.Load(); t != nil && t.Value == rejected {
-		s.local.CompareAndSwap(t, nil)
+	if e := s.local.Load(); e != nil && e.tok.Value == rejected {
+		s.local.CompareAndSwap(e, nil)
 	}
 	if err := s.store.Delete(ctx, s.key, rejected); err != nil {
 		return fmt.Errorf("auth: dropping rejected token %s: %w", s.key, err)
@@ -171,8 +193,8 @@ func (s *CachedSource) Invalidate(ctx context.Context, rejected string) error {
 // Cached returns the token this process holds, fresh or not, without any
 // I/O; ok is false if it holds none.
 func (s *CachedSource) Cached() (Token, bool) {
-	if t := s.local.Load(); t != nil {
-		return *t, true
+	if e := s.local.Load(); e != nil {
+		return e.tok, true
 	}
 	return Token{}, false
 }
