@@ -110,49 +110,51 @@ func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 
 // decodeCancel fills a response from env and judges its data. The error is
 // nil only for data.code 200; ret is judged by the caller (env.refused).
-// secret is removed from the provider's messages.
+// secret is removed from the provider's texts, in the response too, so that
+// logging a response cannot leak a token the provider echoed.
 func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.APIError) {
-	resp := &CancelOrderResponse{Ret: env.Ret, Msg: env.Msg}
+	resp := &CancelOrderResponse{Ret: env.Ret, Msg: httpx.Scrub(env.Msg, secret)}
 	var fields map[string]json.RawMessage
 	if kindOf(env.Data) != "an object" || json.Unmarshal(env.Data, &fields) != nil {
-		return resp, noCode(env, secret, fmt.Errorf("%w: data is %s", errNoCode, kindOf(env.Data)))
+		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: data is %s", errNoCode, kindOf(env.Data)))
 	}
-	resp.Data.Message = textOf(fields["message"])
-	resp.Data.Data = textOf(fields["data"])
+	resp.Data.Message = httpx.Scrub(textOf(fields["message"]), secret)
+	resp.Data.Data = httpx.Scrub(textOf(fields["data"]), secret)
 	raw, ok := fields["code"]
 	if !ok || isNull(raw) {
-		return resp, noCode(env, secret, errNoCode)
+		return resp, noCode(env, resp.Msg, errNoCode)
 	}
 	code, err := parseInt(raw)
 	if err != nil {
-		return resp, noCode(env, secret, fmt.Errorf("%w: %w", errBadCode, err))
+		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: %w", errBadCode, err))
 	}
 	resp.Data.Code = code
 	if code == 200 {
 		return resp, nil
 	}
 	msg := resp.Data.Message
-	if env.Msg != "" && env.Msg != msg {
+	if resp.Msg != "" && resp.Msg != msg {
 		if msg == "" {
-			msg = env.Msg
+			msg = resp.Msg
 		} else {
-			msg += " (" + env.Msg + ")"
+			msg += " (" + resp.Msg + ")"
 		}
 	}
 	return resp, &werrors.APIError{
 		Provider:   werrors.ProviderAPIUSB,
 		Op:         CancelService,
 		Code:       code,
-		Message:    httpx.Scrub(msg, secret),
+		Message:    msg,
 		HTTPStatus: env.Status,
 	}
 }
 
-// noCode is the error for ret 200 without a usable data.code.
-func noCode(env *envelope, secret string, cause error) *werrors.APIError {
+// noCode is the error for ret 200 without a usable data.code; msg is the
+// envelope's message, already scrubbed.
+func noCode(env *envelope, msg string, cause error) *werrors.APIError {
 	e := unusable(CancelService, env.Status, cause)
-	if env.Msg != "" {
-		e.Message = httpx.Scrub(env.Msg, secret)
+	if msg != "" {
+		e.Message = msg
 	}
 	return e
 }

@@ -170,6 +170,29 @@ func NewClient(opts ...Option) (*Client, error) {
 	}, nil
 }
 
+// String describes the client: its entry point, its method and whether it
+// sends an access token, never the token. Without it, printing a client with
+// %v would show a static token held inside it. The printing methods have
+// value receivers so that a dereferenced Client is covered too.
+func (c Client) String() string {
+	tok := "none"
+	if c.tokens != nil {
+		tok = httpx.Redacted
+	}
+	return "apiusb.Client{BaseURL:" + c.baseURL + " Method:" + c.method + " AccessToken:" + tok + "}"
+}
+
+// GoString is String, so %#v shows no token either.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the entry point and method only.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("method", c.method), slog.Bool("access_token", c.tokens != nil))
+}
+
 // token returns the access token to send, "" when none is configured.
 func (c *Client) token(ctx context.Context) (string, error) {
 	if c.tokens == nil {
