@@ -40,6 +40,9 @@ type CancelOrderResponse struct {
 
 func (r *CancelOrderResponse) code() int       { return r.ErrCode }
 func (r *CancelOrderResponse) message() string { return r.ErrMsg }
+func (r *CancelOrderResponse) annotate(e *werrors.APIError) {
+	e.CarrierCode, e.CarrierMessage = r.DeliveryResultCode, r.DeliveryResultMsg
+}
 
 const cancelOp = "order/cancel"
 
@@ -71,10 +74,7 @@ func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 		return nil, err
 	}
 	resp := new(CancelOrderResponse)
-	unknown, err := c.call(ctx, cancelOp, c.cancelURL, body, resp, func(e *werrors.APIError) {
-		e.CarrierCode = resp.DeliveryResultCode
-		e.CarrierMessage = resp.DeliveryResultMsg
-	})
+	unknown, err := c.call(ctx, cancelOp, c.cancelURL, body, resp)
 	if err == nil {
 		return resp, nil
 	}

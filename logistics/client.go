@@ -158,6 +158,39 @@ var errcodeKey = []byte(`"errcode"`)
 type wxReply interface {
 	code() int
 	message() string
+	annotate(*werrors.APIError) // copies reply-specific details into an error
+}
+
+// interpret decodes a reply into out and returns the refusal it carries, or
+// nil for errcode 0. token is scrubbed from the provider's message.
+func interpret(op string, reply *httpx.Reply, out wxReply, token string) *werrors.APIError {
+	if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, out); apiErr != nil {
+		return apiErr
+	}
+	if !bytes.Contains(reply.Body, errcodeKey) {
+		return &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "reply has no errcode"}
+	}
+	code := out.code()
+	if code == 0 && reply.Status < 300 {
+		return nil
+	}
+	msg := httpx.Scrub(out.message(), token)
+	apiErr := &werrors.APIError{
+		Provider:   werrors.ProviderWeChat,
+		Op:         op,
+		Code:       code,
+		Message:    msg,
+		RequestID:  werrors.RequestIDFromMessage(msg),
+		HTTPStatus: reply.Status,
+	}
+	out.annotate(apiErr)
+	return apiErr
+}
+
+// transient reports whether a refusal is worth another attempt: errcode -1
+// or -1000, or an unusable reply with HTTP 5xx.
+func transient(e *werrors.APIError) bool {
+	return e.Code == -1 || e.Code == -1000 || (e.Code == 0 && e.HTTPStatus >= 500)
 }
 
 // call POSTs body to endpoint and decodes the reply into out. It retries
@@ -165,7 +198,7 @@ type wxReply interface {
 // a rejected access token and re-sends the identical body. outcomeUnknown
 // reports whether an earlier attempt may have reached WeChat without its
 // answer reaching us.
-func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out wxReply, carrier func(*werrors.APIError)) (outcomeUnknown bool, err error) {
+func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out wxReply) (outcomeUnknown bool, err error) {
 	token, err := c.token(ctx)
 	if err != nil {
 		return false, err
@@ -184,30 +217,11 @@ func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out
 				}
 				return ctx.Err() == nil, fmt.Errorf("logistics: %s: %w", op, err)
 			}
-			if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, out); apiErr != nil {
-				retry := reply.Status >= 500
-				outcomeUnknown = outcomeUnknown || retry
-				return retry, apiErr
-			}
-			if !bytes.Contains(reply.Body, errcodeKey) {
-				return false, &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "reply has no errcode"}
-			}
-			code := out.code()
-			if code == 0 && reply.Status < 300 {
+			apiErr := interpret(op, reply, out, token)
+			if apiErr == nil {
 				return false, nil
 			}
-			apiErr := &werrors.APIError{
-				Provider:   werrors.ProviderWeChat,
-				Op:         op,
-				Code:       code,
-				Message:    httpx.Scrub(out.message(), token),
-				RequestID:  werrors.RequestIDFromMessage(out.message()),
-				HTTPStatus: reply.Status,
-			}
-			if carrier != nil {
-				carrier(apiErr)
-			}
-			if werrors.IsTokenRejected(code) && !refreshed && !c.noToken {
+			if werrors.IsTokenRejected(apiErr.Code) && !refreshed && !c.noToken {
 				if inv, ok := c.tokens.(auth.Invalidator); ok {
 					refreshed = true
 					if err := inv.Invalidate(ctx, token); err != nil {
@@ -219,7 +233,7 @@ func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out
 					continue // re-send the identical body with the new token
 				}
 			}
-			retry := code == -1 || code == -1000 || (code == 0 && reply.Status >= 500)
+			retry := transient(apiErr)
 			outcomeUnknown = outcomeUnknown || retry
 			return retry, apiErr
 		}
