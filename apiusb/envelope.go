@@ -166,21 +166,20 @@ func parseInt(raw json.RawMessage) (int, error) {
 		}
 		text = strings.TrimSpace(s)
 	}
-	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
-		if int64(int(n)) != n {
-			return 0, fmt.Errorf("%s is out of range", text)
-		}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil && int64(int(n)) == n {
 		return int(n), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, fmt.Errorf("%.40q is not an integer", text)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 || f > math.MaxInt || f < math.MinInt {
+		// The value itself stays out of the message: it is the
+		// provider's text, and could be anything.
+		return 0, fmt.Errorf("%s is not an integer in range", kindOf(raw))
 	}
 	return int(f), nil
 }
 
 // textOf returns a JSON string's value, "" for null or nothing, and the
-// compact JSON text of any other value.
+// compact JSON text of any other value, as valid UTF-8.
 func textOf(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || isNull(raw) {
@@ -194,9 +193,12 @@ func textOf(raw json.RawMessage) string {
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, raw); err != nil {
-		return string(raw)
+		buf.Reset()
+		buf.Write(raw)
 	}
-	return buf.String()
+	// Strings inside raw JSON may hold invalid UTF-8, which decoded
+	// strings never do; keep the text valid like them.
+	return strings.ToValidUTF8(buf.String(), "\uFFFD")
 }
 
 // kindOf names the JSON type of raw, for error messages.
