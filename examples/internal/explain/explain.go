@@ -16,10 +16,10 @@ type Outcome int
 
 // Outcomes, from best to worst.
 const (
-	Done      Outcome = iota // cancelled now, or earlier
-	TooLate                  // the parcel is moving: cannot cancel any more
-	Fix                      // the request or the set-up is wrong: fix it, do not retry
-	TryLater                 // transient: retry later
+	Done     Outcome = iota // cancelled now, or earlier
+	TooLate                 // the parcel is moving: cannot cancel any more
+	Fix                     // the request or the set-up is wrong: fix it, do not retry
+	TryLater                // transient: retry later
 )
 
 // Cancel explains the error a Cancel call returned, nil included.
