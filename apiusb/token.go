@@ -27,7 +27,7 @@ const DefaultTokenLifetime = 30 * 24 * time.Hour
 
 // ErrNoAccessToken is the cause of the error for an ApplyToken reply with
 // ret 200 but without a usable data.access_token.
-var ErrNoAccessToken = errors.New("ApplyToken reply has no data.access_token")
+var ErrNoAccessToken = errors.New("apiusb: ApplyToken reply has no data.access_token")
 
 // TokenOption configures NewTokenSource.
 type TokenOption func(*tokenConfig) error
