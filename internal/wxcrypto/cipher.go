@@ -89,9 +89,6 @@ func (c *Cipher) WithRand(r io.Reader) *Cipher {
 	return &cp
 }
 
-// AppID returns the app ID c writes into messages and expects in them.
-func (c *Cipher) AppID() string { return c.appID }
-
 // Encrypt seals msg for c's app and returns it in base64.
 func (c *Cipher) Encrypt(msg []byte) (string, error) {
 	if uint64(len(msg)) > math.MaxUint32 {

@@ -1,0 +1,645 @@
+package logisticstest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waybill-go/waybill/internal/wxcrypto"
+	"github.com/waybill-go/waybill/logistics"
+)
+
+// Format is the data format of a push: the one configured in the console.
+type Format string
+
+// The two formats WeChat can push in.
+const (
+	FormatXML  Format = "xml"
+	FormatJSON Format = "json"
+)
+
+// Event is the envelope every pushed event shares. Marshal it with an Event
+// name the SDK does not type (say "debug_demo") and Send it to check that a
+// handler answers unknown events harmlessly.
+type Event struct {
+	ToUserName   string `xml:"ToUserName" json:"ToUserName"`
+	FromUserName string `xml:"FromUserName" json:"FromUserName"`
+	CreateTime   int64  `xml:"CreateTime" json:"CreateTime"`
+	MsgType      string `xml:"MsgType" json:"MsgType"`
+	Event        string `xml:"Event" json:"Event"`
+}
+
+// CancelWaybillReply is a carrier's answer to cancel_waybill.
+type CancelWaybillReply struct {
+	ToUserName   string `xml:"ToUserName" json:"ToUserName"`
+	FromUserName string `xml:"FromUserName" json:"FromUserName"`
+	CreateTime   int64  `xml:"CreateTime" json:"CreateTime"`
+	MsgType      string `xml:"MsgType" json:"MsgType"`
+	Event        string `xml:"Event" json:"Event"`
+	BizID        string `xml:"BizID" json:"BizID"`
+	OrderID      string `xml:"OrderID" json:"OrderID"`
+	WayBillID    string `xml:"WayBillID" json:"WayBillID"`
+	ResultCode   int    `xml:"ResultCode" json:"ResultCode"`
+	ResultMsg    string `xml:"ResultMsg" json:"ResultMsg"`
+}
+
+// SampleCancelWaybillEvent returns a new copy of the cancel_waybill event in
+// WeChat's documentation (gh_abcdefg, oABCD, BizID xyz, waybill 123456789).
+func SampleCancelWaybillEvent() *logistics.CancelWaybillEvent {
+	return &logistics.CancelWaybillEvent{
+		ToUserName:   "gh_abcdefg",
+		FromUserName: "oABCD",
+		CreateTime:   1533042556,
+		MsgType:      "event",
+		Event:        logistics.EventCancelWaybill,
+		BizID:        "xyz",
+		BizPwd:       "xyz123",
+		ShopAppID:    "wxABCD",
+		OrderID:      "012345678901234567890123456789",
+		WayBillID:    "123456789",
+	}
+}
+
+// Pusher sends events to a carrier's handler the way WeChat does. Set the
+// same Token, EncodingAESKey and AppID as the handler under test. A Pusher
+// is safe for concurrent use as long as its fields are not changed and Rand
+// (if set) is safe for concurrent use.
+type Pusher struct {
+	Token          string // message push Token; required
+	EncodingAESKey string // required when Safe
+	AppID          string // the carrier mini program's AppID; required when Safe
+	Format         Format // "" means FormatXML
+	Safe           bool   // encrypt (encrypt_type=aes, msg_signature)
+	Compatible     bool   // with Safe: send the plaintext fields next to Encrypt (compatible mode)
+
+	// Path is the path, and optionally a query, that in-process pushes
+	// request: "/" if empty. It matters when the handler is a mux.
+	Path string
+
+	// Client sends the *URL methods' requests; nil means a client with a
+	// 10-second timeout.
+	Client *http.Client
+
+	// Now stamps requests; nil means time.Now.
+	Now func() time.Time
+
+	// Rand supplies nonces, echostr values and the random prefix of
+	// encrypted messages; nil means crypto/rand.
+	Rand io.Reader
+}
+
+// Reply is a handler's answer, checked and, if it was encrypted, decrypted.
+type Reply struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte // the plaintext: decrypted when Encrypted
+	Encrypted  bool   // the answer was a verified safe-mode envelope
+	Format     Format // of the answer, by Content-Type or else first byte; "" for text such as "success"
+}
+
+// CancelWaybill decodes the reply as an answer to cancel_waybill. XML must
+// have the root <xml>; ResultCode must be a number.
+func (r *Reply) CancelWaybill() (*CancelWaybillReply, error) {
+	out := new(CancelWaybillReply)
+	if err := decode(r.Format, r.Body, out); err != nil {
+		return nil, fmt.Errorf("logisticstest: decoding cancel_waybill reply %q: %w", clip(r.Body), err)
+	}
+	return out, nil
+}
+
+// StatusError is an answer with an HTTP status other than 200.
+type StatusError struct {
+	StatusCode int
+	Body       string // the start of the body
+}
+
+// Error reports the status and the start of the body.
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("logisticstest: handler answered HTTP %d: %q", e.StatusCode, e.Body)
+}
+
+func (p *Pusher) format() Format {
+	if p.Format == "" {
+		return FormatXML
+	}
+	return p.Format
+}
+
+func (p *Pusher) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p *Pusher) random(b []byte) error {
+	r := p.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	if _, err := io.ReadFull(r, b); err != nil {
+		return fmt.Errorf("logisticstest: reading random bytes: %w", err)
+	}
+	return nil
+}
+
+// randomDigits returns a decimal string like WeChat's nonces.
+func (p *Pusher) randomDigits() (string, error) {
+	var b [4]byte
+	if err := p.random(b[:]); err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(uint64(binary.BigEndian.Uint32(b[:])), 10), nil
+}
+
+func (p *Pusher) check() error {
+	switch {
+	case p.Token == "":
+		return errors.New("logisticstest: Pusher.Token is required")
+	case p.Format != "" && p.Format != FormatXML && p.Format != FormatJSON:
+		return fmt.Errorf("logisticstest: unknown Pusher.Format %q", p.Format)
+	case p.Compatible && !p.Safe:
+		return errors.New("logisticstest: Pusher.Compatible needs Safe")
+	}
+	return nil
+}
+
+func (p *Pusher) cipher() (*wxcrypto.Cipher, error) {
+	if p.AppID == "" {
+		return nil, errors.New("logisticstest: Pusher.AppID is required in safe mode")
+	}
+	c, err := wxcrypto.New(p.EncodingAESKey, p.AppID)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: Pusher.EncodingAESKey: %w", err)
+	}
+	if p.Rand != nil {
+		c = c.WithRand(p.Rand)
+	}
+	return c, nil
+}
+
+// Marshal encodes v as WeChat would push it in p's format: JSON with
+// encoding/json, or XML under the root <xml> with string fields in CDATA.
+// For XML, v must be a struct (or a pointer to one) whose exported fields are
+// strings, integers or booleans, named by their xml tags.
+func (p *Pusher) Marshal(v any) ([]byte, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if p.format() == FormatJSON {
+		return json.Marshal(v)
+	}
+	return marshalXML(v)
+}
+
+func marshalXML(v any) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("logisticstest: Marshal: %T is not a struct", v)
+	}
+	var b bytes.Buffer
+	b.WriteString("<xml>")
+	rt := rv.Type()
+	for i := range rt.NumField() {
+		sf := rt.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("xml"), ",")
+		if !sf.IsExported() || name == "-" || sf.Name == "XMLName" {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		fv := rv.Field(i)
+		var text string
+		cdata := false
+		switch fv.Kind() {
+		case reflect.String:
+			text, cdata = fv.String(), true
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			text = strconv.FormatInt(fv.Int(), 10)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			text = strconv.FormatUint(fv.Uint(), 10)
+		case reflect.Bool:
+			text = strconv.FormatBool(fv.Bool())
+		default:
+			return nil, fmt.Errorf("logisticstest: Marshal: field %s of %T is a %s", sf.Name, v, fv.Kind())
+		}
+		b.WriteString("<" + name + ">")
+		if cdata {
+			writeCDATA(&b, text)
+		} else {
+			b.WriteString(text)
+		}
+		b.WriteString("</" + name + ">")
+	}
+	b.WriteString("</xml>")
+	return b.Bytes(), nil
+}
+
+func writeCDATA(b *bytes.Buffer, s string) {
+	b.WriteString("<![CDATA[")
+	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
+	b.WriteString("]]>")
+}
+
+// NewRequest builds the POST WeChat would send to target (a URL) for ev.
+func (p *Pusher) NewRequest(ctx context.Context, target string, ev *logistics.CancelWaybillEvent) (*http.Request, error) {
+	if ev == nil {
+		return nil, errors.New("logisticstest: nil event")
+	}
+	body, err := p.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	return p.NewRawRequest(ctx, target, body)
+}
+
+// NewRawRequest builds the POST WeChat would send to target for a plaintext
+// body in p's format: it adds timestamp, nonce and signature to the query
+// and, in safe mode, encrypts the body, wraps it as {ToUserName, Encrypt}
+// (or, Compatible, adds Encrypt to the plaintext fields) and adds
+// encrypt_type=aes and msg_signature.
+func (p *Pusher) NewRawRequest(ctx context.Context, target string, body []byte) (*http.Request, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: target: %w", err)
+	}
+	nonce, err := p.randomDigits()
+	if err != nil {
+		return nil, err
+	}
+	ts := strconv.FormatInt(p.now().Unix(), 10)
+	q := u.Query()
+	q.Set("timestamp", ts)
+	q.Set("nonce", nonce)
+	q.Set("signature", wxcrypto.Signature(p.Token, ts, nonce))
+	if p.Safe {
+		c, err := p.cipher()
+		if err != nil {
+			return nil, err
+		}
+		enc, err := c.Encrypt(body)
+		if err != nil {
+			return nil, fmt.Errorf("logisticstest: %w", err)
+		}
+		if body, err = p.wrap(body, enc); err != nil {
+			return nil, err
+		}
+		q.Set("encrypt_type", "aes")
+		q.Set("msg_signature", wxcrypto.Signature(p.Token, ts, nonce, enc))
+	}
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: %w", err)
+	}
+	if p.format() == FormatJSON {
+		req.Header.Set("Content-Type", "application/json")
+	} else {
+		req.Header.Set("Content-Type", "text/xml")
+	}
+	req.Header.Set("User-Agent", "waybill-logisticstest")
+	return req, nil
+}
+
+// wrap builds a safe-mode body around enc.
+func (p *Pusher) wrap(plain []byte, enc string) ([]byte, error) {
+	var b bytes.Buffer
+	if p.format() == FormatJSON {
+		encJSON, _ := json.Marshal(enc)
+		if p.Compatible {
+			trimmed := bytes.TrimRight(plain, " \t\r\n")
+			if !bytes.HasSuffix(trimmed, []byte("}")) {
+				return nil, errors.New("logisticstest: compatible mode needs a JSON object body")
+			}
+			b.Write(trimmed[:len(trimmed)-1])
+			b.WriteString(`,"Encrypt":`)
+			b.Write(encJSON)
+			b.WriteString("}")
+			return b.Bytes(), nil
+		}
+		var to struct{ ToUserName string }
+		_ = json.Unmarshal(plain, &to)
+		toJSON, _ := json.Marshal(to.ToUserName)
+		b.WriteString(`{"ToUserName":`)
+		b.Write(toJSON)
+		b.WriteString(`,"Encrypt":`)
+		b.Write(encJSON)
+		b.WriteString("}")
+		return b.Bytes(), nil
+	}
+	if p.Compatible {
+		trimmed := bytes.TrimRight(plain, " \t\r\n")
+		if !bytes.HasSuffix(trimmed, []byte("</xml>")) {
+			return nil, errors.New("logisticstest: compatible mode needs an <xml> body")
+		}
+		b.Write(trimmed[:len(trimmed)-len("</xml>")])
+		b.WriteString("<Encrypt>")
+		writeCDATA(&b, enc)
+		b.WriteString("</Encrypt></xml>")
+		return b.Bytes(), nil
+	}
+	var to struct{ ToUserName string }
+	_ = xml.Unmarshal(plain, &to)
+	b.WriteString("<xml><ToUserName>")
+	writeCDATA(&b, to.ToUserName)
+	b.WriteString("</ToUserName><Encrypt>")
+	writeCDATA(&b, enc)
+	b.WriteString("</Encrypt></xml>")
+	return b.Bytes(), nil
+}
+
+// NewCheckRequest builds the GET URL check WeChat sends to target.
+func (p *Pusher) NewCheckRequest(ctx context.Context, target, echostr string) (*http.Request, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: target: %w", err)
+	}
+	nonce, err := p.randomDigits()
+	if err != nil {
+		return nil, err
+	}
+	ts := strconv.FormatInt(p.now().Unix(), 10)
+	q := u.Query()
+	q.Set("signature", wxcrypto.Signature(p.Token, ts, nonce))
+	q.Set("timestamp", ts)
+	q.Set("nonce", nonce)
+	q.Set("echostr", echostr)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: %w", err)
+	}
+	req.Header.Set("User-Agent", "waybill-logisticstest")
+	return req, nil
+}
+
+// Push sends ev to h in process and returns the decoded answer. An answer
+// other than HTTP 200 is a *StatusError; in safe mode an answer that is not
+// a valid encrypted envelope is an error, and so is an answer in a format
+// other than the request's.
+func (p *Pusher) Push(ctx context.Context, h http.Handler, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
+	req, err := p.NewRequest(ctx, p.localURL(), ev)
+	if err != nil {
+		return nil, err
+	}
+	return p.finishPush(p.serve(h, req))
+}
+
+// PushURL is Push against a server at url.
+func (p *Pusher) PushURL(ctx context.Context, url string, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
+	req, err := p.NewRequest(ctx, url, ev)
+	if err != nil {
+		return nil, err
+	}
+	return p.finishPush(p.do(req))
+}
+
+func (p *Pusher) finishPush(resp *http.Response, err error) (*CancelWaybillReply, error) {
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.ReadReply(resp)
+	if err != nil {
+		return nil, err
+	}
+	if r.StatusCode != http.StatusOK {
+		return nil, &StatusError{StatusCode: r.StatusCode, Body: clip(r.Body)}
+	}
+	if p.Safe && !r.Encrypted {
+		return nil, fmt.Errorf("logisticstest: safe-mode answer is not encrypted: %q", clip(r.Body))
+	}
+	if r.Format != p.format() {
+		return nil, fmt.Errorf("logisticstest: answer to a %s push came as %q (%s)", p.format(), r.Format, r.Header.Get("Content-Type"))
+	}
+	return r.CancelWaybill()
+}
+
+// Send sends a plaintext body (see NewRawRequest) to h in process. It returns
+// the answer whatever its status; errors are for failures to build the
+// request or to check the answer.
+func (p *Pusher) Send(ctx context.Context, h http.Handler, body []byte) (*Reply, error) {
+	req, err := p.NewRawRequest(ctx, p.localURL(), body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p.serve(h, req)
+	if err != nil {
+		return nil, err
+	}
+	return p.ReadReply(resp)
+}
+
+// SendURL is Send against a server at url.
+func (p *Pusher) SendURL(ctx context.Context, url string, body []byte) (*Reply, error) {
+	req, err := p.NewRawRequest(ctx, url, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p.do(req)
+	if err != nil {
+		return nil, err
+	}
+	return p.ReadReply(resp)
+}
+
+// Check performs WeChat's GET URL check against h: a random echostr must come
+// back unchanged with HTTP 200.
+func (p *Pusher) Check(ctx context.Context, h http.Handler) error {
+	return p.checkURL(ctx, p.localURL(), func(req *http.Request) (*http.Response, error) { return p.serve(h, req) })
+}
+
+// CheckURL is Check against a server at url.
+func (p *Pusher) CheckURL(ctx context.Context, url string) error {
+	return p.checkURL(ctx, url, p.do)
+}
+
+func (p *Pusher) checkURL(ctx context.Context, target string, send func(*http.Request) (*http.Response, error)) error {
+	echo, err := p.randomDigits()
+	if err != nil {
+		return err
+	}
+	req, err := p.NewCheckRequest(ctx, target, echo)
+	if err != nil {
+		return err
+	}
+	resp, err := send(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return fmt.Errorf("logisticstest: reading answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &StatusError{StatusCode: resp.StatusCode, Body: clip(body)}
+	}
+	if string(body) != echo {
+		return fmt.Errorf("logisticstest: URL check answered %q, want the echostr %q", clip(body), echo)
+	}
+	return nil
+}
+
+const maxReply = 4 << 20
+
+// ReadReply reads and closes resp's body and checks it. In safe mode a 200
+// answer that is an encrypted envelope must carry a valid MsgSignature over
+// Token, TimeStamp, Nonce and Encrypt, a numeric TimeStamp, and a message
+// sealed for AppID; it is then decrypted into Body. Plain text answers such
+// as "success" are returned as they are.
+func (p *Pusher) ReadReply(resp *http.Response) (*Reply, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: reading answer: %w", err)
+	}
+	r := &Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Format: replyFormat(resp.Header.Get("Content-Type"), body)}
+	if resp.StatusCode != http.StatusOK || !p.Safe || r.Format == "" {
+		return r, nil
+	}
+	var env struct {
+		Encrypt      string          `xml:"Encrypt" json:"Encrypt"`
+		MsgSignature string          `xml:"MsgSignature" json:"MsgSignature"`
+		TimeStamp    string          `xml:"TimeStamp" json:"-"`
+		Nonce        string          `xml:"Nonce" json:"Nonce"`
+		TimeStampRaw json.RawMessage `xml:"-" json:"TimeStamp"`
+	}
+	if err := decode(r.Format, body, &env); err != nil {
+		return nil, fmt.Errorf("logisticstest: decoding safe-mode answer %q: %w", clip(body), err)
+	}
+	if env.Encrypt == "" {
+		return r, nil // not encrypted; the caller decides whether that is acceptable
+	}
+	if r.Format == FormatJSON {
+		env.TimeStamp = string(env.TimeStampRaw)
+	}
+	if env.TimeStamp == "" || strings.Trim(env.TimeStamp, "0123456789") != "" {
+		return nil, fmt.Errorf("logisticstest: safe-mode answer's TimeStamp %q is not a number", env.TimeStamp)
+	}
+	if env.Nonce == "" {
+		return nil, errors.New("logisticstest: safe-mode answer has no Nonce")
+	}
+	if !wxcrypto.Verify(env.MsgSignature, p.Token, env.TimeStamp, env.Nonce, env.Encrypt) {
+		return nil, errors.New("logisticstest: safe-mode answer's MsgSignature does not verify")
+	}
+	c, err := p.cipher()
+	if err != nil {
+		return nil, err
+	}
+	plain, err := c.Decrypt(env.Encrypt)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: decrypting answer: %w", err)
+	}
+	r.Body, r.Encrypted = plain, true
+	return r, nil
+}
+
+func (p *Pusher) localURL() string {
+	path := p.Path
+	if path == "" {
+		path = "/"
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return "http://carrier.test" + path
+}
+
+// serve runs h on req in process. A panic in h is returned as an error.
+func (p *Pusher) serve(h http.Handler, req *http.Request) (resp *http.Response, err error) {
+	if h == nil {
+		return nil, errors.New("logisticstest: nil handler")
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, fmt.Errorf("logisticstest: handler panicked: %v", v)
+		}
+	}()
+	req.RemoteAddr = "192.0.2.1:40000"
+	req.RequestURI = req.URL.RequestURI()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result(), nil
+}
+
+func (p *Pusher) do(req *http.Request) (*http.Response, error) {
+	c := p.Client
+	if c == nil {
+		c = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("logisticstest: %w", err)
+	}
+	return resp, nil
+}
+
+// replyFormat decides an answer's format by Content-Type, else by first byte.
+func replyFormat(contentType string, body []byte) Format {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch {
+		case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
+			return FormatJSON
+		case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
+			return FormatXML
+		}
+	}
+	b := bytes.TrimLeft(body, " \t\r\n")
+	switch {
+	case len(b) > 0 && b[0] == '{':
+		return FormatJSON
+	case len(b) > 0 && b[0] == '<':
+		return FormatXML
+	}
+	return ""
+}
+
+// decode reads body in format f into v; XML must have the root <xml>.
+func decode(f Format, body []byte, v any) error {
+	switch f {
+	case FormatJSON:
+		return json.Unmarshal(body, v)
+	case FormatXML:
+		var root struct {
+			XMLName xml.Name `xml:"xml"`
+		}
+		if err := xml.Unmarshal(body, &root); err != nil {
+			return err
+		}
+		return xml.Unmarshal(body, v)
+	}
+	return errors.New("the answer is neither XML nor JSON")
+}
+
+// clip shortens a body for an error message.
+func clip(b []byte) string {
+	const n = 200
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
