@@ -30,8 +30,15 @@ type CacheConfig struct {
 	Now func() time.Time
 	// FetchTimeout bounds one refresh (store lock, fetch, save). A refresh
 	// is shared by every caller waiting for it, so it does not end when
-	// the first caller's context does. 0 means 30 s.
+	// the first caller's context does. 0 means 30 s. With a shared Store,
+	// keep it below the Store's lock expiry, or a slow fetch may overlap
+	// with another process's (harmless for stable tokens: the last save
+	// wins).
 	FetchTimeout time.Duration
+	// Logger receives store failures the source works around (a token it
+	// could not share, a token it served while the store was down) at Warn.
+	// nil means no logging.
+	Logger *slog.Logger
 }
 
 // CachedSource is a TokenSource and Invalidator that caches a provider's
@@ -45,6 +52,7 @@ type CachedSource struct {
 	store   Store
 	now     func() time.Time
 	timeout time.Duration
+	log     *slog.Logger
 
 	// The token this process last used. Its refresh time is kept as an
 	// offset from base so that the hot path reads the monotonic clock once
@@ -72,7 +80,10 @@ func NewCachedSource(cfg CacheConfig) (*CachedSource, error) {
 	if cfg.Fetch == nil {
 		return nil, errors.New("auth: CacheConfig.Fetch is required")
 	}
-	s := &CachedSource{key: cfg.Key, fetch: cfg.Fetch, store: cfg.Store, now: cfg.Now, timeout: cfg.FetchTimeout}
+	s := &CachedSource{key: cfg.Key, fetch: cfg.Fetch, store: cfg.Store, now: cfg.Now, timeout: cfg.FetchTimeout, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
 	if s.store == nil {
 		s.store = NewMemoryStore()
 	}
@@ -116,18 +127,18 @@ func (s *CachedSource) refresh(ctx context.Context) (string, error) {
 		return e.tok.Value, nil // another flight finished just before this one
 	}
 	if t, ok, err := s.store.Load(ctx, s.key); err != nil {
-		return "", fmt.Errorf("auth: loading token %s: %w", s.key, err)
+		return s.storeFailed(ctx, fmt.Errorf("auth: loading token %s: %w", s.key, err))
 	} else if ok && s.usable(t) {
 		return s.adopt(t), nil
 	}
 	unlock, err := s.store.Lock(ctx, s.key)
 	if err != nil {
-		return "", fmt.Errorf("auth: waiting for the right to refresh %s: %w", s.key, err)
+		return s.storeFailed(ctx, fmt.Errorf("auth: waiting for the right to refresh %s: %w", s.key, err))
 	}
 	defer unlock()
 	// Whoever held the lock before us may have stored a fresh token.
 	if t, ok, err := s.store.Load(ctx, s.key); err != nil {
-		return "", fmt.Errorf("auth: loading token %s: %w", s.key, err)
+		return s.storeFailed(ctx, fmt.Errorf("auth: loading token %s: %w", s.key, err))
 	} else if ok && s.usable(t) {
 		return s.adopt(t), nil
 	}
@@ -146,8 +157,26 @@ func (s *CachedSource) refresh(ctx context.Context) (string, error) {
 	}
 	// A token that could not be shared is still good for this process;
 	// a store that must not be bypassed fails Load or Lock instead.
-	_ = s.store.Save(ctx, s.key, t)
+	if err := s.store.Save(ctx, s.key, t); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "auth: could not share a new token", slog.String("key", s.key), slog.String("error", err.Error()))
+	}
 	return s.adopt(t), nil
+}
+
+// storeFailed serves the token this process holds while it has not expired
+// and was not rejected, so that a store outage near refresh time does not
+// fail calls that would succeed. Otherwise it returns err.
+func (s *CachedSource) storeFailed(ctx context.Context, err error) (string, error) {
+	e := s.local.Load()
+	if e == nil || !s.now().Before(e.tok.ExpiresAt) {
+		return "", err
+	}
+	if r := s.rejected.Load(); r != nil && *r == e.tok.Value {
+		return "", err
+	}
+	s.log.LogAttrs(ctx, slog.LevelWarn, "auth: store unavailable, serving the cached token until it expires",
+		slog.String("key", s.key), slog.Time("expires_at", e.tok.ExpiresAt), slog.String("error", err.Error()))
+	return e.tok.Value, nil
 }
 
 func (s *CachedSource) usable(t Token) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -333,4 +335,63 @@ func TestMemoryStoreLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	again()
+}
+
+// brokenStore fails every call once broken is set.
+type brokenStore struct {
+	*auth.MemoryStore
+	broken atomic.Bool
+}
+
+var errStoreDown = errors.New("store down")
+
+func (b *brokenStore) Load(ctx context.Context, key string) (auth.Token, bool, error) {
+	if b.broken.Load() {
+		return auth.Token{}, false, errStoreDown
+	}
+	return b.MemoryStore.Load(ctx, key)
+}
+
+func (b *brokenStore) Save(ctx context.Context, key string, tok auth.Token) error {
+	if b.broken.Load() {
+		return errStoreDown
+	}
+	return b.MemoryStore.Save(ctx, key, tok)
+}
+
+func TestStoreOutageServesCachedTokenUntilExpiry(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	c := &counter{clock: clk, lifetime: time.Hour}
+	store := &brokenStore{MemoryStore: auth.NewMemoryStore()}
+	var logs strings.Builder
+	s, err := auth.NewCachedSource(auth.CacheConfig{Key: "k", Fetch: c.fetch, Store: store, Now: clk.Now,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustToken(t, s)
+	store.broken.Store(true)
+	clk.Advance(56 * time.Minute) // past the refresh margin, before expiry
+	if got, err := s.Token(context.Background()); err != nil || got != "tok-1" {
+		t.Fatalf("during the outage: %q, %v; want the cached token", got, err)
+	}
+	if !strings.Contains(logs.String(), "store unavailable") || strings.Contains(logs.String(), "tok-1") {
+		t.Fatalf("warn log: %q", logs.String())
+	}
+	// A rejected token is not served, and an expired one neither.
+	_ = s.Invalidate(context.Background(), "tok-1")
+	if _, err := s.Token(context.Background()); !errors.Is(err, errStoreDown) {
+		t.Fatalf("after rejection: err = %v", err)
+	}
+	store.broken.Store(false)
+	mustToken(t, s) // tok-2
+	store.broken.Store(true)
+	clk.Advance(2 * time.Hour)
+	if _, err := s.Token(context.Background()); !errors.Is(err, errStoreDown) {
+		t.Fatalf("after expiry: err = %v", err)
+	}
+	if c.calls.Load() != 2 {
+		t.Fatalf("fetches = %d", c.calls.Load())
+	}
 }

@@ -104,7 +104,8 @@ func WithTokenRetry(p waybill.RetryPolicy) WeChatOption {
 }
 
 // WithTokenLogger logs token endpoint exchanges at debug level, with
-// secrets redacted.
+// secrets redacted, and store failures the source works around at warn
+// level.
 func WithTokenLogger(l *slog.Logger) WeChatOption {
 	return func(c *wechatConfig) error {
 		if l == nil {
@@ -160,10 +161,11 @@ func NewWeChatTokenSource(appID, appSecret string, opts ...WeChatOption) (*WeCha
 		s.url = cfg.baseURL + "/cgi-bin/stable_token"
 	}
 	cache, err := NewCachedSource(CacheConfig{
-		Key:   "wechat:" + appID + ":" + kind,
-		Fetch: s.fetch,
-		Store: cfg.store,
-		Now:   cfg.now,
+		Key:    "wechat:" + appID + ":" + kind,
+		Fetch:  s.fetch,
+		Store:  cfg.store,
+		Now:    cfg.now,
+		Logger: cfg.logger,
 	})
 	if err != nil {
 		return nil, err
