@@ -264,9 +264,11 @@ func (c *Client) call(ctx context.Context, service string, params url.Values) (e
 					if err := inv.Invalidate(ctx, token); err != nil {
 						return false, fmt.Errorf("apiusb: %s: dropping rejected token: %w (after %w)", service, err, apiErr)
 					}
-					if token, err = c.token(ctx); err != nil {
+					fresh, err := c.token(ctx)
+					if err != nil {
 						return false, fmt.Errorf("%w (after %w)", err, apiErr)
 					}
+					token = fresh
 					continue // the same params again, with the new token
 				}
 			}

@@ -74,11 +74,11 @@
 //	client, err := apiusb.NewClient(apiusb.WithAccessToken(tokens))
 //
 // When a call is refused with ret 401, 403 or 406 (ret only: data.code is
-// the business result) and the token source is
-// an auth.Invalidator, as TokenSource is, the client drops the token, gets a
-// new one and re-sends the identical parameters once; a second refusal is
-// returned (it matches ErrUnauthorized). auth.StaticToken works too, but
-// cannot be refreshed: its refusal is returned at once.
+// the business result) and the token source is an auth.Invalidator, as
+// TokenSource is, the client drops the token, gets a new one and re-sends
+// the identical parameters once; a second refusal is returned (it matches
+// ErrUnauthorized). auth.StaticToken works too, but cannot be refreshed:
+// its refusal is returned at once.
 //
 // APIUSB does not document ApplyToken's reply, so TokenSource assumes the
 // PhalApi Pro convention and nothing more:
@@ -100,9 +100,9 @@
 //     may be sent as numeric strings. A malformed value or a time already
 //     past fails the fetch.
 //   - With no expiry field, the token is assumed to live
-//     DefaultTokenLifetime (30 days, about what APIUSB's tokens live), or what
-//     WithTokenLifetime says. Should it die sooner, the refusal triggers the
-//     refresh described above.
+//     DefaultTokenLifetime (30 days, about what APIUSB's tokens live), or
+//     what WithTokenLifetime says. Should it die sooner, the refusal
+//     triggers the refresh described above.
 //
 // # Secrets
 //

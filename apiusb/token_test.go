@@ -450,12 +450,16 @@ func TestRefreshFailure(t *testing.T) {
 			}
 			return
 		}
-		replyWith(200, `{"ret":406,"data":null,"msg":"token expired"}`)(w, r, n)
+		replyWith(200, `{"ret":406,"data":null,"msg":"token `+r.Form.Get("access_token")+` expired"}`)(w, r, n)
 	})
 	c := newTestClient(t, srv.base(), WithAccessToken(newTestSource(t, srv.base())))
-	_, err := c.CancelOrder(context.Background(), sampleReq)
-	if !errors.Is(err, werrors.ErrUnauthorized) || !strings.Contains(err.Error(), "app frozen") || !strings.Contains(err.Error(), "token expired") {
+	resp, err := c.CancelOrder(context.Background(), sampleReq)
+	if !errors.Is(err, werrors.ErrUnauthorized) || !strings.Contains(err.Error(), "app frozen") || !strings.Contains(err.Error(), "token REDACTED expired") {
 		t.Errorf("err = %v", err)
+	}
+	assertNoSecret(t, err, "T1", testSecret)
+	if resp == nil || resp.Ret != 406 || resp.Msg != "token REDACTED expired" {
+		t.Errorf("response = %+v", resp)
 	}
 	if fetches.Load() != 2 {
 		t.Errorf("ApplyToken calls = %d, want 2", fetches.Load())
