@@ -1,10 +1,13 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,8 +57,15 @@ func New(cfg Config) *Client {
 	rc := resty.NewWithClient(&hc)
 	rc.SetLogger(quietLogger{})
 	rc.SetHeader("User-Agent", UserAgent)
+	// Both providers answer JSON. Setting Accept also spares resty a
+	// content-type regexp on every request.
+	rc.SetHeader("Accept", "application/json")
+	// The body is read here, with a cap, and decoded by the caller from
+	// the raw bytes: resty's own reading is uncapped unless a limit is set,
+	// and its response middleware does nothing we use.
+	rc.SetDoNotParseResponse(true)
 	maxBody := cfg.MaxReplyBytes
-	if maxBody <= 0 {
+	if maxBody <= 0 || maxBody > math.MaxInt32 {
 		maxBody = DefaultMaxReplyBytes
 	}
 	log := cfg.Logger
@@ -81,39 +91,45 @@ type Request struct {
 	LogOp       string // e.g. "order/cancel", for logs
 }
 
-// Send performs one exchange. A transport failure comes back as a *url.Error
-// with the URL redacted; an oversized reply as ErrReplyTooLarge (with the
-// status in the returned Reply). Replies of any status are returned
-// without error: interpreting them is the caller's job.
+// Send performs one exchange and reads the reply, up to the cap. A transport
+// failure comes back as a *url.Error with the URL redacted; an oversized
+// reply as ErrReplyTooLarge, with the status in the returned Reply, and is
+// not read past the cap (or at all, when its Content-Length says so).
+// Replies of any status are returned without error: interpreting them is the
+// caller's job.
 func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, error) {
 	start := time.Now()
-	req := c.rc.R().
-		SetContext(ctx).
-		SetResponseBodyLimit(c.maxBody)
+	req := c.rc.R().SetContext(ctx)
 	if r.Body != nil {
-		req.SetBody(r.Body)
+		// A *bytes.Reader goes to http.NewRequest as is, which sets the
+		// length and GetBody itself; a []byte would be copied twice.
+		req.SetBody(bytes.NewReader(r.Body))
 		req.SetHeader("Content-Type", r.ContentType)
 	}
 	resp, err := req.Execute(r.Method, r.URL)
 	if err != nil {
-		status := 0
-		if resp != nil && resp.RawResponse != nil {
-			status = resp.StatusCode()
-		}
-		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			c.logExchange(ctx, r, attempt, status, start, ErrReplyTooLarge)
-			return &Reply{Status: status}, fmt.Errorf("%w (%d bytes)", ErrReplyTooLarge, c.maxBody)
-		}
 		err = RedactError(err)
-		c.logExchange(ctx, r, attempt, status, start, err)
+		c.logExchange(ctx, r, attempt, 0, start, err)
 		return nil, err
 	}
-	reply := &Reply{
-		Status:      resp.StatusCode(),
-		ContentType: resp.Header().Get("Content-Type"),
-		Body:        resp.Body(),
+	raw := resp.RawResponse
+	defer raw.Body.Close()
+	reply := &Reply{Status: raw.StatusCode, ContentType: raw.Header.Get("Content-Type")}
+	if raw.ContentLength > int64(c.maxBody) {
+		err = fmt.Errorf("%w (%d bytes announced, limit %d)", ErrReplyTooLarge, raw.ContentLength, c.maxBody)
+	} else if reply.Body, err = io.ReadAll(io.LimitReader(raw.Body, int64(c.maxBody)+1)); err != nil {
+		err = RedactError(err)
+	} else if len(reply.Body) > c.maxBody {
+		reply.Body = nil
+		err = fmt.Errorf("%w (limit %d bytes)", ErrReplyTooLarge, c.maxBody)
 	}
-	c.logExchange(ctx, r, attempt, reply.Status, start, nil)
+	c.logExchange(ctx, r, attempt, reply.Status, start, err)
+	if errors.Is(err, ErrReplyTooLarge) {
+		return reply, err
+	}
+	if err != nil {
+		return nil, err
+	}
 	return reply, nil
 }
 
