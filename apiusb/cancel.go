@@ -146,6 +146,7 @@ func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.
 		Code:       code,
 		Message:    msg,
 		HTTPStatus: env.Status,
+		DataCode:   true,
 	}
 }
 

@@ -25,21 +25,25 @@ var ErrEmptyToken = errors.New("auth: empty access token")
 // refresh: a client that sees it rejected reports the rejection. An empty
 // token makes Token fail with ErrEmptyToken. Its String method never shows
 // the token.
-func StaticToken(token string) TokenSource { return staticToken{token: token} }
+func StaticToken(token string) TokenSource { return &staticToken{token: token} }
 
+// staticToken is used through a pointer so that printing a struct that
+// holds one (fmt does not call methods on unexported fields) shows an
+// address, not the token.
 type staticToken struct{ token string }
 
-func (s staticToken) Token(context.Context) (string, error) {
+func (s *staticToken) Token(context.Context) (string, error) {
 	if s.token == "" {
 		return "", ErrEmptyToken
 	}
 	return s.token, nil
 }
 
-func (staticToken) String() string               { return "auth.StaticToken(" + redacted + ")" }
-func (s staticToken) GoString() string           { return s.String() }
-func (staticToken) LogValue() slog.Value         { return slog.StringValue(redacted) }
-func (s staticToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+// String, GoString, Format and LogValue never show the token.
+func (*staticToken) String() string               { return "auth.StaticToken(" + redacted + ")" }
+func (s *staticToken) GoString() string           { return s.String() }
+func (*staticToken) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (s *staticToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
 // NoToken returns the TokenSource for environments that take no access
 // token, such as WeChat Cloud Hosting containers calling

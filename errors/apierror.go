@@ -21,6 +21,9 @@ type APIError struct {
 	CarrierMessage string // WeChat delivery_resultmsg
 	HTTPStatus     int    // the HTTP status of the reply, 0 if there was none
 	Err            error  // why the reply could not be used, if that is the failure
+	// DataCode is set for APIUSB when Code is the inner data.code of a
+	// reply whose ret was 200, rather than ret itself.
+	DataCode bool
 }
 
 // Error describes the failure in one line. It never includes credentials:
@@ -35,6 +38,9 @@ func (e *APIError) Error() string {
 	}
 	b.WriteString(": ")
 	switch {
+	case e.Code != 0 && e.DataCode:
+		b.WriteString("code ")
+		b.WriteString(strconv.Itoa(e.Code))
 	case e.Code != 0 && e.Provider == ProviderAPIUSB:
 		b.WriteString("ret ")
 		b.WriteString(strconv.Itoa(e.Code))

@@ -119,6 +119,9 @@ func TestAPIErrorText(t *testing.T) {
 	if got := (&werrors.APIError{Provider: werrors.ProviderAPIUSB, Code: 404, Message: "no such service"}).Error(); got != "apiusb: ret 404: no such service" {
 		t.Errorf("apiusb Error() = %q", got)
 	}
+	if got := (&werrors.APIError{Provider: werrors.ProviderAPIUSB, Code: 601, DataCode: true, Message: "task not found"}).Error(); got != "apiusb: code 601: task not found" {
+		t.Errorf("apiusb inner Error() = %q", got)
+	}
 	if got := (&werrors.APIError{Provider: werrors.ProviderWeChat, HTTPStatus: 502, Message: "unusable reply", Err: errors.New("not JSON")}).Error(); got != "wechat: HTTP 502: unusable reply: not JSON" {
 		t.Errorf("HTTP Error() = %q", got)
 	}

@@ -553,3 +553,15 @@ func TestContextDeadlineReturnsPromptly(t *testing.T) {
 		t.Fatalf("returned after %v", el)
 	}
 }
+
+func TestClientNeverPrintsItsToken(t *testing.T) {
+	t.Parallel()
+	c, _ := newMockClient(t, auth.StaticToken("PRINTED-TOKEN"))
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c)
+	for _, text := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, *c), fmt.Sprintf("%+v", struct{ C *logistics.Client }{c}), logs.String()} {
+		if strings.Contains(text, "PRINTED-TOKEN") {
+			t.Fatalf("token printed: %s", text)
+		}
+	}
+}

@@ -130,6 +130,29 @@ func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
 	}, nil
 }
 
+// String describes the client without its token source's secrets: printing
+// a struct with %v shows unexported fields, so a static token held inside
+// would otherwise appear. The printing methods have value receivers so that
+// a dereferenced Client is covered too.
+func (c Client) String() string {
+	mode := "access_token"
+	if c.noToken {
+		mode = "none (Cloud Hosting)"
+	}
+	return "logistics.Client{Endpoint:" + c.cancelURL + " Token:" + mode + "}"
+}
+
+// GoString is String, so %#v shows no token either.
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the endpoint only.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("endpoint", c.cancelURL), slog.Bool("access_token", !c.noToken))
+}
+
 // token returns the access token to send, "" in Cloud Hosting mode.
 func (c *Client) token(ctx context.Context) (string, error) {
 	if c.noToken {
