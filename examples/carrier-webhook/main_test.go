@@ -45,7 +45,9 @@ func TestServesUntilCancelled(t *testing.T) {
 	var out, errOut bytes.Buffer
 	done := make(chan int, 1)
 	env := map[string]string{"WECHAT_PUSH_TOKEN": "t"}
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &out, &errOut)
+	}()
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
