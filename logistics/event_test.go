@@ -528,7 +528,7 @@ func TestURLCheck(t *testing.T) {
 	}
 	bad := pusher(logisticstest.FormatXML, false)
 	bad.Token = "wrong"
-	var se *logisticstest.StatusError
+	var se *logisticstest.PushStatusError
 	if err := bad.Check(context.Background(), h); !errors.As(err, &se) || se.StatusCode != http.StatusUnauthorized {
 		t.Errorf("Pusher.Check with a wrong token: %v", err)
 	}

@@ -24,7 +24,7 @@
 //
 // For events the SDK does not type, or for hand-made bodies, Marshal encodes
 // any flat struct (such as Event) as WeChat would, Send and SendURL deliver
-// a body and return the verified, decrypted Reply whatever its status, and
+// a body and return the verified, decrypted PushReply whatever its status, and
 // NewRequest, NewRawRequest and ReadReply split a push into its steps for
 // tests that send requests themselves or tamper with them on the way.
 package logisticstest

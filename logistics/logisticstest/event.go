@@ -102,8 +102,8 @@ type Pusher struct {
 	Rand io.Reader
 }
 
-// Reply is a handler's answer, checked and, if it was encrypted, decrypted.
-type Reply struct {
+// PushReply is a handler's answer, checked and, if it was encrypted, decrypted.
+type PushReply struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte // the plaintext: decrypted when Encrypted
@@ -113,7 +113,7 @@ type Reply struct {
 
 // CancelWaybill decodes the reply as an answer to cancel_waybill. XML must
 // have the root <xml>; ResultCode must be a number.
-func (r *Reply) CancelWaybill() (*CancelWaybillReply, error) {
+func (r *PushReply) CancelWaybill() (*CancelWaybillReply, error) {
 	out := new(CancelWaybillReply)
 	if err := decode(r.Format, r.Body, out); err != nil {
 		return nil, fmt.Errorf("logisticstest: decoding cancel_waybill reply %q: %w", clip(r.Body), err)
@@ -121,14 +121,14 @@ func (r *Reply) CancelWaybill() (*CancelWaybillReply, error) {
 	return out, nil
 }
 
-// StatusError is an answer with an HTTP status other than 200.
-type StatusError struct {
+// PushStatusError is an answer with an HTTP status other than 200.
+type PushStatusError struct {
 	StatusCode int
 	Body       string // the start of the body
 }
 
 // Error reports the status and the start of the body.
-func (e *StatusError) Error() string {
+func (e *PushStatusError) Error() string {
 	return fmt.Sprintf("logisticstest: handler answered HTTP %d: %q", e.StatusCode, e.Body)
 }
 
@@ -398,7 +398,7 @@ func (p *Pusher) NewCheckRequest(ctx context.Context, target, echostr string) (*
 }
 
 // Push sends ev to h in process and returns the decoded answer. An answer
-// other than HTTP 200 is a *StatusError; in safe mode an answer that is not
+// other than HTTP 200 is a *PushStatusError; in safe mode an answer that is not
 // a valid encrypted envelope is an error, and so is an answer in a format
 // other than the request's.
 func (p *Pusher) Push(ctx context.Context, h http.Handler, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
@@ -427,7 +427,7 @@ func (p *Pusher) finishPush(resp *http.Response, err error) (*CancelWaybillReply
 		return nil, err
 	}
 	if r.StatusCode != http.StatusOK {
-		return nil, &StatusError{StatusCode: r.StatusCode, Body: clip(r.Body)}
+		return nil, &PushStatusError{StatusCode: r.StatusCode, Body: clip(r.Body)}
 	}
 	if p.Safe && !r.Encrypted {
 		return nil, fmt.Errorf("logisticstest: safe-mode answer is not encrypted: %q", clip(r.Body))
@@ -441,7 +441,7 @@ func (p *Pusher) finishPush(resp *http.Response, err error) (*CancelWaybillReply
 // Send sends a plaintext body (see NewRawRequest) to h in process. It returns
 // the answer whatever its status; errors are for failures to build the
 // request or to check the answer.
-func (p *Pusher) Send(ctx context.Context, h http.Handler, body []byte) (*Reply, error) {
+func (p *Pusher) Send(ctx context.Context, h http.Handler, body []byte) (*PushReply, error) {
 	req, err := p.NewRawRequest(ctx, p.localURL(), body)
 	if err != nil {
 		return nil, err
@@ -454,7 +454,7 @@ func (p *Pusher) Send(ctx context.Context, h http.Handler, body []byte) (*Reply,
 }
 
 // SendURL is Send against a server at url.
-func (p *Pusher) SendURL(ctx context.Context, url string, body []byte) (*Reply, error) {
+func (p *Pusher) SendURL(ctx context.Context, url string, body []byte) (*PushReply, error) {
 	req, err := p.NewRawRequest(ctx, url, body)
 	if err != nil {
 		return nil, err
@@ -496,7 +496,7 @@ func (p *Pusher) checkURL(ctx context.Context, target string, send func(*http.Re
 		return fmt.Errorf("logisticstest: reading answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &StatusError{StatusCode: resp.StatusCode, Body: clip(body)}
+		return &PushStatusError{StatusCode: resp.StatusCode, Body: clip(body)}
 	}
 	if string(body) != echo {
 		return fmt.Errorf("logisticstest: URL check answered %q, want the echostr %q", clip(body), echo)
@@ -511,13 +511,13 @@ const maxReply = 4 << 20
 // Token, TimeStamp, Nonce and Encrypt, a numeric TimeStamp, and a message
 // sealed for AppID; it is then decrypted into Body. Plain text answers such
 // as "success" are returned as they are.
-func (p *Pusher) ReadReply(resp *http.Response) (*Reply, error) {
+func (p *Pusher) ReadReply(resp *http.Response) (*PushReply, error) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
 	if err != nil {
 		return nil, fmt.Errorf("logisticstest: reading answer: %w", err)
 	}
-	r := &Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Format: replyFormat(resp.Header.Get("Content-Type"), body)}
+	r := &PushReply{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Format: replyFormat(resp.Header.Get("Content-Type"), body)}
 	if resp.StatusCode != http.StatusOK || !p.Safe || r.Format == "" {
 		return r, nil
 	}

@@ -44,7 +44,7 @@ func serveAndRead(p *logisticstest.Pusher, h http.Handler, req *http.Request) (*
 		return nil, err
 	}
 	if r.StatusCode != http.StatusOK {
-		return nil, &logisticstest.StatusError{StatusCode: r.StatusCode, Body: string(r.Body)}
+		return nil, &logisticstest.PushStatusError{StatusCode: r.StatusCode, Body: string(r.Body)}
 	}
 	return r.CancelWaybill()
 }
@@ -325,7 +325,7 @@ func TestPushChecksTheAnswer(t *testing.T) {
 			}
 		})
 	}
-	var se *logisticstest.StatusError
+	var se *logisticstest.PushStatusError
 	_, err := (&logisticstest.Pusher{Token: token}).Push(context.Background(), fake(413, "", "too big"), ev)
 	if !errors.As(err, &se) || se.StatusCode != 413 || se.Body != "too big" {
 		t.Errorf("err = %#v", err)
@@ -359,7 +359,7 @@ func TestPathReachesMux(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Path = "/elsewhere"
-	var se *logisticstest.StatusError
+	var se *logisticstest.PushStatusError
 	if _, err := p.Push(context.Background(), mux, logisticstest.SampleCancelWaybillEvent()); !errors.As(err, &se) || se.StatusCode != 404 {
 		t.Fatalf("push to an unmounted path: %v", err)
 	}
