@@ -342,6 +342,33 @@ func TestOfficialSampleThroughHandler(t *testing.T) {
 	}
 }
 
+// The mini program message-push documentation's safe-mode example, sent to
+// the handler exactly as the page shows it (URL query and JSON body): a
+// debug_demo event, answered "success" without reaching the callback.
+func TestMiniProgramDocExampleThroughHandler(t *testing.T) {
+	t.Parallel()
+	const enc = "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04="
+	q, err := url.ParseQuery("signature=6c5c811b55cc85e0e1b54100749188c20beb3f5d&timestamp=1714112445&nonce=415670741&openid=o9AgO5Kd5ggOC-bXrbNODIiE3bGY&encrypt_type=aes&msg_signature=046e02f8204d34f8ba5fa3b1db94908f3df2e9b3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"ToUserName": "gh_97417a04a28d", "Encrypt": "` + enc + `"}`
+	rec := &recorder{}
+	h := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxba5fad812f8e6fb9", OnCancelWaybill: rec.on})
+	w := serve(h, http.MethodPost, q, "application/json", body)
+	if w.Code != http.StatusOK || w.Body.String() != "success" {
+		t.Fatalf("doc example: status %d, body %q", w.Code, w.Body)
+	}
+	if rec.count() != 0 {
+		t.Error("debug_demo reached OnCancelWaybill")
+	}
+	// Another mini program's handler refuses it.
+	other := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxanother0000000"})
+	if w := serve(other, http.MethodPost, q, "application/json", body); w.Code != http.StatusUnauthorized {
+		t.Errorf("for another AppID: status %d, want 401", w.Code)
+	}
+}
+
 func TestResultCode(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

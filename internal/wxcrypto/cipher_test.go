@@ -247,3 +247,44 @@ func TestDecryptRefuses(t *testing.T) {
 		t.Fatalf("DecryptAny = %q, %q, %v; want hello, wxother, nil", msg, appID, err)
 	}
 }
+
+// The mini program message-push documentation's safe-mode example (the
+// debug_demo event), request and reply, with the values the page states.
+const (
+	miniToken      = "AAAAA"
+	miniKey        = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	miniAppID      = "wxba5fad812f8e6fb9"
+	miniTimestamp  = "1714112445"
+	miniNonce      = "415670741"
+	miniSignature  = "6c5c811b55cc85e0e1b54100749188c20beb3f5d"
+	miniMsgSig     = "046e02f8204d34f8ba5fa3b1db94908f3df2e9b3"
+	miniEncrypt    = "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04="
+	miniPlain      = `{"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","CreateTime":1714112445,"MsgType":"event","Event":"debug_demo","debug_str":"hello world"}`
+	miniReplyTS    = "1713424427"
+	miniReplyRand  = "707722b803182950"
+	miniReplyPlain = `{"demo_resp":"good luck"}`
+	miniReplyEnc   = "ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/5sAvd070Bs6qrLARC9nVHm48Y4hyRbtzve1L32tmxSQ=="
+	miniReplySig   = "1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1"
+)
+
+func TestMiniProgramDocExample(t *testing.T) {
+	t.Parallel()
+	if got := Signature(miniToken, miniTimestamp, miniNonce); got != miniSignature {
+		t.Errorf("signature = %s, want %s", got, miniSignature)
+	}
+	if !Verify(miniMsgSig, miniToken, miniTimestamp, miniNonce, miniEncrypt) {
+		t.Error("msg_signature of the request does not verify")
+	}
+	c := mustNew(t, miniKey, miniAppID)
+	msg, err := c.Decrypt(miniEncrypt)
+	if err != nil || string(msg) != miniPlain {
+		t.Fatalf("Decrypt = %q, %v", msg, err)
+	}
+	enc, err := c.WithRand(strings.NewReader(miniReplyRand)).Encrypt([]byte(miniReplyPlain))
+	if err != nil || enc != miniReplyEnc {
+		t.Fatalf("reply Encrypt = %q, %v; want %q", enc, err, miniReplyEnc)
+	}
+	if got := Signature(miniToken, miniReplyTS, miniNonce, miniReplyEnc); got != miniReplySig {
+		t.Errorf("reply MsgSignature = %s, want %s", got, miniReplySig)
+	}
+}
