@@ -1,6 +1,30 @@
 // Package logisticstest provides fakes and helpers for testing code that uses
 // package logistics.
 //
+// # A fake WeChat for shop backends
+//
+// NewServer starts a stateful fake of WeChat's token endpoints and the
+// express business order/cancel API on a loopback port, in the style of
+// httptest.Server:
+//
+//	srv := logisticstest.NewServer()
+//	defer srv.Close()
+//	srv.AddOrder(logisticstest.Order{OrderID: "o-1", DeliveryID: "SF", WaybillID: "w-1"})
+//	client, _ := srv.Client() // a logistics.Client whose tokens come from the fake
+//	_, err := client.CancelOrder(ctx, &logistics.CancelOrderRequest{OrderID: "o-1", DeliveryID: "SF", WaybillID: "w-1"})
+//
+// It issues tokens from both /cgi-bin/token and /cgi-bin/stable_token
+// (honouring force_refresh, with a lifetime WithTokenLifetime sets), answers
+// wrong credentials with 40013 or 40125, and rejects expired (42001) and
+// unknown or invalidated (40001) tokens on business calls. order/cancel runs
+// against the order book the test seeds with AddOrder: open orders are
+// cancelled; picked-up orders or orders with a trace answer 9300506,
+// cancelled ones 9300524, a carrier refusal 9300501 with the order's
+// delivery_resultcode; unknown orders, waybills and delivery companies answer
+// 930563, 40199 and 9300503, and missing fields 930561. Inject queues faults
+// (an errcode, an HTTP status, a dropped connection before or after the
+// request is handled, a delay), and Requests returns every request received.
+//
 // # Pushing events to a carrier's handler
 //
 // A Pusher plays WeChat's part in message push: it builds a request exactly as
