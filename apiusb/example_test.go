@@ -4,45 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log"
-	"net/http"
-	"net/http/httptest"
 
 	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/apiusb"
+	"github.com/waybill-go/waybill/apiusb/apiusbtest"
 	werrors "github.com/waybill-go/waybill/errors"
 )
 
-// fakeAPIUSB stands in for https://api.apiusb.com/api/app: it hands out
-// the token "demo-token" and cancels any order whose request carries it.
-func fakeAPIUSB() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		switch r.FormValue("s") {
-		case "App.Auth.ApplyToken":
-			_, _ = io.WriteString(w, `{"ret":200,"data":{"access_token":"demo-token","expires_in":2592000},"msg":""}`)
-		case "App.Logistics.CCancelOrder":
-			if r.FormValue("access_token") != "demo-token" {
-				_, _ = io.WriteString(w, `{"ret":406,"data":null,"msg":"access_token refused"}`)
-				return
-			}
-			if r.FormValue("taskId") == "PICKED-UP" {
-				_, _ = io.WriteString(w, `{"ret":200,"data":{"code":601,"message":"已揽收，无法取消","data":""},"msg":""}`)
-				return
-			}
-			_, _ = io.WriteString(w, `{"ret":200,"data":{"code":200,"message":"success","data":"取消成功"},"msg":""}`)
-		default:
-			_, _ = io.WriteString(w, `{"ret":404,"data":null,"msg":"no such service"}`)
-		}
-	}))
-}
-
 // Cancelling through the provider-neutral waybill.Canceller, on an account
-// with signing turned on.
+// with signing turned on. An apiusbtest fake stands in for
+// https://api.apiusb.com/api/app: it knows the app key and the task, and
+// refuses calls without a token it issued.
 func Example() {
-	srv := fakeAPIUSB()
+	srv := apiusbtest.NewServer(apiusbtest.WithTokenRequired(), apiusbtest.WithApp("my-app-key", "my-app-secret"))
 	defer srv.Close()
+	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "BAB7EDF04019A6C7876096B88B611769"})
 
 	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithTokenURL(srv.URL))
 	if err != nil {
@@ -68,10 +45,13 @@ func Example() {
 
 // A refusal is an *errors.APIError: errors.Is matches its meaning,
 // errors.As gives APIUSB's code and message, and the decoded reply comes
-// with it.
+// with it. Here the fake refuses a task the courier has picked up with its
+// own data.code 1001; APIUSB documents no codes for refusals, so a shop
+// backend treats any data.code other than 200 as "not cancelled".
 func ExampleClient_CancelOrder_refused() {
-	srv := fakeAPIUSB()
+	srv := apiusbtest.NewServer(apiusbtest.WithTokenRequired(), apiusbtest.WithApp("my-app-key", "my-app-secret"))
 	defer srv.Close()
+	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "PICKED-UP", State: apiusbtest.TaskPickedUp})
 
 	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithTokenURL(srv.URL))
 	if err != nil {
@@ -92,8 +72,8 @@ func ExampleClient_CancelOrder_refused() {
 		fmt.Println("system error:", errors.Is(err, werrors.ErrSystem))
 	}
 	// Output:
-	// code: 601 message: 已揽收，无法取消
-	// ret: 200 data.code: 601
+	// code: 1001 message: task already picked up, cannot cancel
+	// ret: 200 data.code: 1001
 	// system error: false
 }
 
