@@ -24,11 +24,14 @@
 //
 //	ret   when
 //	200   the service ran; for CCancelOrder, data.code says how it went
-//	400   a parameter is missing (msg names it), or s is missing
+//	400   a parameter is missing or blank (msg names it, s included), or
+//	      the body cannot be read as a form
 //	401   ApplyToken with an unknown app_key or a wrong app_secret
 //	404   no such service
 //	406   WithTokenRequired, and access_token is missing, unknown,
 //	      expired or invalidated
+//	500   CCancelOrder for a task whose State is none of the TaskX
+//	      constants (a test's mistake)
 //
 // Services are checked in PhalApi's order: the service name (404), then the
 // access token (406), then the parameters (400). App.Auth.ApplyToken never
@@ -52,8 +55,9 @@
 // APIUSB documents no business codes for refusals. 1001, 1002 and 1004 are
 // this fake's own conventions, chosen to map onto no sentinel of package
 // github.com/waybill-go/waybill/errors; the real service may answer
-// differently. Code for those branches with errors.As and Code, or treat
-// any data.code other than 200 as "not cancelled".
+// differently, so code that must work against it too should treat any
+// data.code other than 200 as "not cancelled" and keep these three for
+// tests of its own branches.
 //
 // # App.Auth.ApplyToken
 //

@@ -90,7 +90,9 @@ type Fault struct {
 	Delay             time.Duration // wait before doing anything (ends early if the client leaves)
 }
 
-// Request is one request the fake received.
+// Request is one request the fake received. Params hold what was sent,
+// app_secret and access_token included, so that tests can assert on them;
+// print them only in tests that use throwaway credentials.
 type Request struct {
 	Method  string
 	Service string     // s (or service)
