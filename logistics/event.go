@@ -6,22 +6,20 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/wxcrypto"
+	"github.com/waybill-go/waybill/internal/wxmsg"
 )
 
 // EventCancelWaybill is the Event name of a cancel_waybill push.
@@ -391,68 +389,10 @@ func (h *EventHandler) serveCheck(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, echo)
 }
 
-// pushFormat is a push's data format.
-type pushFormat uint8
-
-const (
-	pushUnknown pushFormat = iota
-	pushXML
-	pushJSON
-)
-
-// detectPushFormat decides by Content-Type and falls back to the first byte.
-func detectPushFormat(contentType string, body []byte) pushFormat {
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
-		switch {
-		case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
-			return pushJSON
-		case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
-			return pushXML
-		}
-	}
-	return sniffPushFormat(body)
-}
-
-func sniffPushFormat(body []byte) pushFormat {
-	body = bytes.TrimLeft(body, " \t\r\n")
-	switch {
-	case len(body) == 0:
-		return pushUnknown
-	case body[0] == '{':
-		return pushJSON
-	case body[0] == '<':
-		return pushXML
-	}
-	return pushUnknown
-}
-
 // eventHead is what the handler reads from every body before it knows the event.
 type eventHead struct {
 	Event   string `xml:"Event" json:"Event"`
 	Encrypt string `xml:"Encrypt" json:"Encrypt"`
-}
-
-var errPushNotObject = errors.New("body is not a JSON object")
-
-// decodePush decodes body in format f into v. XML must have the root <xml>;
-// JSON must be an object.
-func decodePush(f pushFormat, body []byte, v any) error {
-	switch f {
-	case pushJSON:
-		if b := bytes.TrimLeft(body, " \t\r\n"); len(b) == 0 || b[0] != '{' {
-			return errPushNotObject
-		}
-		return json.Unmarshal(body, v)
-	case pushXML:
-		var root struct {
-			XMLName xml.Name `xml:"xml"`
-		}
-		if err := xml.Unmarshal(body, &root); err != nil {
-			return err
-		}
-		return xml.Unmarshal(body, v)
-	}
-	return errors.New("unknown format")
 }
 
 func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
@@ -482,13 +422,13 @@ func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	outer := detectPushFormat(r.Header.Get("Content-Type"), body)
-	if outer == pushUnknown {
+	outer := wxmsg.Detect(r.Header.Get("Content-Type"), body)
+	if outer == wxmsg.Unknown {
 		h.refuse(w, r, http.StatusBadRequest, "body is neither XML nor JSON")
 		return
 	}
 	var hd eventHead
-	if err := decodePush(outer, body, &hd); err != nil {
+	if err := wxmsg.Decode(outer, body, &hd); err != nil {
 		h.refuse(w, r, http.StatusBadRequest, "malformed body", "error", err)
 		return
 	}
@@ -513,11 +453,11 @@ func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		plain = bytes.TrimPrefix(msg, pushBOM)
-		if f := sniffPushFormat(plain); f != pushUnknown {
+		if f := wxmsg.Sniff(plain); f != wxmsg.Unknown {
 			inner = f
 		}
 		hd = eventHead{}
-		if err := decodePush(inner, plain, &hd); err != nil {
+		if err := wxmsg.Decode(inner, plain, &hd); err != nil {
 			h.refuse(w, r, http.StatusBadRequest, "malformed decrypted message", "error", err)
 			return
 		}
@@ -569,7 +509,7 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 
 // eventRoute decodes one typed event from plain (in format f), runs its
 // callback and returns the reply.
-type eventRoute func(h *EventHandler, ctx context.Context, f pushFormat, plain []byte) (eventReply, error)
+type eventRoute func(h *EventHandler, ctx context.Context, f wxmsg.Format, plain []byte) (wxmsg.Message, error)
 
 // eventRoutes maps lower-case Event names to their routes. Typing another
 // event (add_waybill, check_biz, get_quota) means adding an optional
@@ -579,9 +519,9 @@ var eventRoutes = map[string]eventRoute{
 	EventCancelWaybill: (*EventHandler).serveCancelWaybill,
 }
 
-func (h *EventHandler) serveCancelWaybill(ctx context.Context, f pushFormat, plain []byte) (eventReply, error) {
+func (h *EventHandler) serveCancelWaybill(ctx context.Context, f wxmsg.Format, plain []byte) (wxmsg.Message, error) {
 	ev := new(CancelWaybillEvent)
-	if err := decodePush(f, plain, ev); err != nil {
+	if err := wxmsg.Decode(f, plain, ev); err != nil {
 		return nil, err
 	}
 	// The reply echoes the request, whatever the callback does to ev.
@@ -595,17 +535,17 @@ func (h *EventHandler) serveCancelWaybill(ctx context.Context, f pushFormat, pla
 	if created == 0 {
 		created = h.now().Unix()
 	}
-	return eventReply{
-		textField("ToUserName", req.FromUserName),
-		textField("FromUserName", req.ToUserName),
-		numField("CreateTime", created),
-		textField("MsgType", "event"),
-		textField("Event", EventCancelWaybill),
-		textField("BizID", req.BizID),
-		textField("OrderID", req.OrderID),
-		textField("WayBillID", req.WayBillID),
-		numField("ResultCode", int64(code)),
-		textField("ResultMsg", ResultMessage(code)),
+	return wxmsg.Message{
+		wxmsg.Text("ToUserName", req.FromUserName),
+		wxmsg.Text("FromUserName", req.ToUserName),
+		wxmsg.Int("CreateTime", created),
+		wxmsg.Text("MsgType", "event"),
+		wxmsg.Text("Event", EventCancelWaybill),
+		wxmsg.Text("BizID", req.BizID),
+		wxmsg.Text("OrderID", req.OrderID),
+		wxmsg.Text("WayBillID", req.WayBillID),
+		wxmsg.Int("ResultCode", int64(code)),
+		wxmsg.Text("ResultMsg", ResultMessage(code)),
 	}, nil
 }
 
@@ -627,104 +567,16 @@ func (h *EventHandler) callCancel(ctx context.Context, ev *CancelWaybillEvent) (
 	return code
 }
 
-// eventReply is an answer's fields in wire order.
-type eventReply []replyField
-
-type replyField struct {
-	name  string
-	text  string
-	num   int64
-	isNum bool
-}
-
-func textField(name, v string) replyField      { return replyField{name: name, text: v} }
-func numField(name string, v int64) replyField { return replyField{name: name, num: v, isNum: true} }
-
-// xml renders the reply as <xml>…</xml> with string values in CDATA.
-func (rp eventReply) xml() []byte {
-	var b bytes.Buffer
-	b.WriteString("<xml>")
-	for _, f := range rp {
-		b.WriteString("<" + f.name + ">")
-		if f.isNum {
-			b.WriteString(strconv.FormatInt(f.num, 10))
-		} else {
-			writeCDATA(&b, f.text)
-		}
-		b.WriteString("</" + f.name + ">")
-	}
-	b.WriteString("</xml>")
-	return b.Bytes()
-}
-
-// writeCDATA writes s as CDATA. A "]]>" inside s is split across two
-// sections, and characters XML cannot carry become U+FFFD, so the document
-// stays well-formed whatever a request echoed.
-func writeCDATA(b *bytes.Buffer, s string) {
-	b.WriteString("<![CDATA[")
-	for i := 0; i < len(s); {
-		if strings.HasPrefix(s[i:], "]]>") {
-			b.WriteString("]]]]><![CDATA[>")
-			i += 3
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || !xmlChar(r) {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	b.WriteString("]]>")
-}
-
-// xmlChar reports whether XML 1.0 allows r in a document.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D ||
-		(r >= 0x20 && r <= 0xD7FF) ||
-		(r >= 0xE000 && r <= 0xFFFD) ||
-		(r >= 0x10000 && r <= 0x10FFFF)
-}
-
-// json renders the reply as a JSON object with the fields in order.
-func (rp eventReply) json() []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range rp {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Quote(f.name))
-		b.WriteByte(':')
-		if f.isNum {
-			b.WriteString(strconv.FormatInt(f.num, 10))
-		} else {
-			v, _ := json.Marshal(f.text) // a string always marshals
-			b.Write(v)
-		}
-	}
-	b.WriteByte('}')
-	return b.Bytes()
-}
-
-func (rp eventReply) render(f pushFormat) []byte {
-	if f == pushJSON {
-		return rp.json()
-	}
-	return rp.xml()
-}
-
-func pushContentType(f pushFormat) string {
-	if f == pushJSON {
+func pushContentType(f wxmsg.Format) string {
+	if f == wxmsg.JSON {
 		return "application/json; charset=utf-8"
 	}
 	return "application/xml; charset=utf-8"
 }
 
 // writeReply sends rep in format f, sealed in safe mode.
-func (h *EventHandler) writeReply(w http.ResponseWriter, r *http.Request, f pushFormat, safe bool, rep eventReply) {
-	body := rep.render(f)
+func (h *EventHandler) writeReply(w http.ResponseWriter, r *http.Request, f wxmsg.Format, safe bool, rep wxmsg.Message) {
+	body := rep.Encode(f)
 	if safe {
 		enc, err := h.cipher.Encrypt(body)
 		if err != nil {
@@ -732,13 +584,13 @@ func (h *EventHandler) writeReply(w http.ResponseWriter, r *http.Request, f push
 			return
 		}
 		nonce := newPushNonce()
-		ts := h.now().Unix()
-		body = eventReply{
-			textField("Encrypt", enc),
-			textField("MsgSignature", wxcrypto.Signature(h.token, strconv.FormatInt(ts, 10), nonce, enc)),
-			numField("TimeStamp", ts),
-			textField("Nonce", nonce),
-		}.render(f)
+		ts := strconv.FormatInt(h.now().Unix(), 10)
+		body = wxmsg.ReplyEnvelope{
+			Encrypt:      enc,
+			MsgSignature: wxcrypto.Signature(h.token, ts, nonce, enc),
+			TimeStamp:    ts,
+			Nonce:        nonce,
+		}.Encode(f)
 	}
 	w.Header().Set("Content-Type", pushContentType(f))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))

@@ -10,16 +10,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/waybill-go/waybill/internal/wxcrypto"
+	"github.com/waybill-go/waybill/internal/wxmsg"
 	"github.com/waybill-go/waybill/logistics"
 )
 
@@ -214,8 +215,7 @@ func marshalXML(v any) ([]byte, error) {
 	if rv.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("logisticstest: Marshal: %T is not a struct", v)
 	}
-	var b bytes.Buffer
-	b.WriteString("<xml>")
+	var m wxmsg.Message
 	rt := rv.Type()
 	for i := range rt.NumField() {
 		sf := rt.Field(i)
@@ -227,36 +227,30 @@ func marshalXML(v any) ([]byte, error) {
 			name = sf.Name
 		}
 		fv := rv.Field(i)
-		var text string
-		cdata := false
+		f := wxmsg.Field{Name: name, Bare: true}
 		switch fv.Kind() {
 		case reflect.String:
-			text, cdata = fv.String(), true
+			f.Value = verbatimCDATA(fv.String())
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			text = strconv.FormatInt(fv.Int(), 10)
+			f.Value = strconv.FormatInt(fv.Int(), 10)
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			text = strconv.FormatUint(fv.Uint(), 10)
+			f.Value = strconv.FormatUint(fv.Uint(), 10)
 		case reflect.Bool:
-			text = strconv.FormatBool(fv.Bool())
+			f.Value = strconv.FormatBool(fv.Bool())
 		default:
 			return nil, fmt.Errorf("logisticstest: Marshal: field %s of %T is a %s", sf.Name, v, fv.Kind())
 		}
-		b.WriteString("<" + name + ">")
-		if cdata {
-			writeCDATA(&b, text)
-		} else {
-			b.WriteString(text)
-		}
-		b.WriteString("</" + name + ">")
+		m = append(m, f)
 	}
-	b.WriteString("</xml>")
-	return b.Bytes(), nil
+	return m.XML(), nil
 }
 
-func writeCDATA(b *bytes.Buffer, s string) {
-	b.WriteString("<![CDATA[")
-	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
-	b.WriteString("]]>")
+// verbatimCDATA is s in CDATA with only "]]>" split across two sections.
+// Unlike wxmsg's text fields, which turn characters XML cannot carry into
+// U+FFFD, Marshal passes them through, so a test can push a body the
+// handler must refuse.
+func verbatimCDATA(s string) string {
+	return "<![CDATA[" + strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>") + "]]>"
 }
 
 // NewRequest builds the POST WeChat would send to target (a URL) for ev.
@@ -271,28 +265,37 @@ func (p *Pusher) NewRequest(ctx context.Context, target string, ev *logistics.Ca
 	return p.NewRawRequest(ctx, target, body)
 }
 
+// signedTarget checks p and parses target, and returns it with its query,
+// to which it has added what every request from WeChat carries: a fresh
+// timestamp and nonce and the signature over them.
+func (p *Pusher) signedTarget(target string) (u *url.URL, q url.Values, ts, nonce string, err error) {
+	if err := p.check(); err != nil {
+		return nil, nil, "", "", err
+	}
+	if u, err = url.Parse(target); err != nil {
+		return nil, nil, "", "", fmt.Errorf("logisticstest: target: %w", err)
+	}
+	if nonce, err = p.randomDigits(); err != nil {
+		return nil, nil, "", "", err
+	}
+	ts = strconv.FormatInt(p.now().Unix(), 10)
+	q = u.Query()
+	q.Set("timestamp", ts)
+	q.Set("nonce", nonce)
+	q.Set("signature", wxcrypto.Signature(p.Token, ts, nonce))
+	return u, q, ts, nonce, nil
+}
+
 // NewRawRequest builds the POST WeChat would send to target for a plaintext
 // body in p's format: it adds timestamp, nonce and signature to the query
 // and, in safe mode, encrypts the body, wraps it as {ToUserName, Encrypt}
 // (or, Compatible, adds Encrypt to the plaintext fields) and adds
 // encrypt_type=aes and msg_signature.
 func (p *Pusher) NewRawRequest(ctx context.Context, target string, body []byte) (*http.Request, error) {
-	if err := p.check(); err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, fmt.Errorf("logisticstest: target: %w", err)
-	}
-	nonce, err := p.randomDigits()
+	u, q, ts, nonce, err := p.signedTarget(target)
 	if err != nil {
 		return nil, err
 	}
-	ts := strconv.FormatInt(p.now().Unix(), 10)
-	q := u.Query()
-	q.Set("timestamp", ts)
-	q.Set("nonce", nonce)
-	q.Set("signature", wxcrypto.Signature(p.Token, ts, nonce))
 	if p.Safe {
 		c, err := p.cipher()
 		if err != nil {
@@ -322,71 +325,41 @@ func (p *Pusher) NewRawRequest(ctx context.Context, target string, body []byte) 
 	return req, nil
 }
 
-// wrap builds a safe-mode body around enc.
+// wrap builds a safe-mode body around enc: the envelope {ToUserName,
+// Encrypt}, or, Compatible, the plaintext with Encrypt added as its last
+// field. ToUserName is read leniently (no root or object check), as it is
+// only copied.
 func (p *Pusher) wrap(plain []byte, enc string) ([]byte, error) {
-	var b bytes.Buffer
-	if p.format() == FormatJSON {
-		encJSON, _ := json.Marshal(enc)
-		if p.Compatible {
-			trimmed := bytes.TrimRight(plain, " \t\r\n")
+	f := wxmsg.Format(p.format())
+	if p.Compatible {
+		trimmed := bytes.TrimRight(plain, " \t\r\n")
+		if f == wxmsg.JSON {
 			if !bytes.HasSuffix(trimmed, []byte("}")) {
 				return nil, errors.New("logisticstest: compatible mode needs a JSON object body")
 			}
-			b.Write(trimmed[:len(trimmed)-1])
-			b.WriteString(`,"Encrypt":`)
-			b.Write(encJSON)
-			b.WriteString("}")
-			return b.Bytes(), nil
+			encJSON, _ := json.Marshal(enc) // a string always marshals
+			return slices.Concat(trimmed[:len(trimmed)-len("}")], []byte(`,"Encrypt":`), encJSON, []byte("}")), nil
 		}
-		var to struct{ ToUserName string }
-		_ = json.Unmarshal(plain, &to)
-		toJSON, _ := json.Marshal(to.ToUserName)
-		b.WriteString(`{"ToUserName":`)
-		b.Write(toJSON)
-		b.WriteString(`,"Encrypt":`)
-		b.Write(encJSON)
-		b.WriteString("}")
-		return b.Bytes(), nil
-	}
-	if p.Compatible {
-		trimmed := bytes.TrimRight(plain, " \t\r\n")
 		if !bytes.HasSuffix(trimmed, []byte("</xml>")) {
 			return nil, errors.New("logisticstest: compatible mode needs an <xml> body")
 		}
-		b.Write(trimmed[:len(trimmed)-len("</xml>")])
-		b.WriteString("<Encrypt>")
-		writeCDATA(&b, enc)
-		b.WriteString("</Encrypt></xml>")
-		return b.Bytes(), nil
+		return slices.Concat(trimmed[:len(trimmed)-len("</xml>")], []byte("<Encrypt>"+verbatimCDATA(enc)+"</Encrypt></xml>")), nil
 	}
 	var to struct{ ToUserName string }
-	_ = xml.Unmarshal(plain, &to)
-	b.WriteString("<xml><ToUserName>")
-	writeCDATA(&b, to.ToUserName)
-	b.WriteString("</ToUserName><Encrypt>")
-	writeCDATA(&b, enc)
-	b.WriteString("</Encrypt></xml>")
-	return b.Bytes(), nil
+	if f == wxmsg.JSON {
+		_ = json.Unmarshal(plain, &to)
+	} else {
+		_ = xml.Unmarshal(plain, &to)
+	}
+	return wxmsg.RequestEnvelope{ToUserName: to.ToUserName, Encrypt: enc}.Encode(f), nil
 }
 
 // NewCheckRequest builds the GET URL check WeChat sends to target.
 func (p *Pusher) NewCheckRequest(ctx context.Context, target, echostr string) (*http.Request, error) {
-	if err := p.check(); err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, fmt.Errorf("logisticstest: target: %w", err)
-	}
-	nonce, err := p.randomDigits()
+	u, q, _, _, err := p.signedTarget(target)
 	if err != nil {
 		return nil, err
 	}
-	ts := strconv.FormatInt(p.now().Unix(), 10)
-	q := u.Query()
-	q.Set("signature", wxcrypto.Signature(p.Token, ts, nonce))
-	q.Set("timestamp", ts)
-	q.Set("nonce", nonce)
 	q.Set("echostr", echostr)
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -517,25 +490,16 @@ func (p *Pusher) ReadReply(resp *http.Response) (*PushReply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logisticstest: reading answer: %w", err)
 	}
-	r := &PushReply{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Format: replyFormat(resp.Header.Get("Content-Type"), body)}
+	r := &PushReply{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Format: Format(wxmsg.Detect(resp.Header.Get("Content-Type"), body))}
 	if resp.StatusCode != http.StatusOK || !p.Safe || r.Format == "" {
 		return r, nil
 	}
-	var env struct {
-		Encrypt      string          `xml:"Encrypt" json:"Encrypt"`
-		MsgSignature string          `xml:"MsgSignature" json:"MsgSignature"`
-		TimeStamp    string          `xml:"TimeStamp" json:"-"`
-		Nonce        string          `xml:"Nonce" json:"Nonce"`
-		TimeStampRaw json.RawMessage `xml:"-" json:"TimeStamp"`
-	}
+	var env wxmsg.ReplyEnvelope
 	if err := decode(r.Format, body, &env); err != nil {
 		return nil, fmt.Errorf("logisticstest: decoding safe-mode answer %q: %w", clip(body), err)
 	}
 	if env.Encrypt == "" {
 		return r, nil // not encrypted; the caller decides whether that is acceptable
-	}
-	if r.Format == FormatJSON {
-		env.TimeStamp = string(env.TimeStampRaw)
 	}
 	if env.TimeStamp == "" || strings.Trim(env.TimeStamp, "0123456789") != "" {
 		return nil, fmt.Errorf("logisticstest: safe-mode answer's TimeStamp %q is not a number", env.TimeStamp)
@@ -598,39 +562,15 @@ func (p *Pusher) do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// replyFormat decides an answer's format by Content-Type, else by first byte.
-func replyFormat(contentType string, body []byte) Format {
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
-		switch {
-		case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
-			return FormatJSON
-		case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
-			return FormatXML
-		}
-	}
-	b := bytes.TrimLeft(body, " \t\r\n")
-	switch {
-	case len(b) > 0 && b[0] == '{':
-		return FormatJSON
-	case len(b) > 0 && b[0] == '<':
-		return FormatXML
-	}
-	return ""
-}
-
-// decode reads body in format f into v; XML must have the root <xml>.
+// decode reads an answer in format f into v. XML must have the root <xml>
+// (wxmsg.Decode); JSON goes to encoding/json as it is, so, unlike
+// wxmsg.Decode, it need not be an object: null decodes to nothing.
 func decode(f Format, body []byte, v any) error {
 	switch f {
 	case FormatJSON:
 		return json.Unmarshal(body, v)
 	case FormatXML:
-		var root struct {
-			XMLName xml.Name `xml:"xml"`
-		}
-		if err := xml.Unmarshal(body, &root); err != nil {
-			return err
-		}
-		return xml.Unmarshal(body, v)
+		return wxmsg.Decode(wxmsg.XML, body, v)
 	}
 	return errors.New("the answer is neither XML nor JSON")
 }

@@ -245,6 +245,15 @@ func TestMarshal(t *testing.T) {
 	if err != nil || string(b) != "<xml><N><![CDATA[n]]></N><Flag>true</Flag><Count>3</Count></xml>" {
 		t.Errorf("Marshal = %s, %v", b, err)
 	}
+	// Strings go into CDATA verbatim, only "]]>" split, so a test can push
+	// characters XML cannot carry; the handler refuses such a body.
+	b, err = p.Marshal(logisticstest.Event{ToUserName: "a\x00]]>\xff", Event: "cancel_waybill"})
+	if err != nil || !bytes.HasPrefix(b, []byte("<xml><ToUserName><![CDATA[a\x00]]]]><![CDATA[>\xff]]></ToUserName>")) {
+		t.Errorf("Marshal = %q, %v", b, err)
+	}
+	if r, err := p.Send(context.Background(), handler(t, ok), b); err != nil || r.StatusCode != http.StatusBadRequest {
+		t.Errorf("Send of a body with NUL: %+v, %v; want a 400", r, err)
+	}
 	if _, err := p.Marshal(struct{ M map[string]string }{}); err == nil {
 		t.Error("Marshal accepted a map field")
 	}

@@ -1,0 +1,81 @@
+package wxmsg
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"mime"
+	"strings"
+)
+
+// Format is the data format of a push document. Its values are the names
+// logisticstest.Format uses, so the two convert directly.
+type Format string
+
+// The formats a push can be in.
+const (
+	Unknown Format = ""
+	XML     Format = "xml"
+	JSON    Format = "json"
+)
+
+// Reasons Decode refuses a body besides the decoders' own errors.
+var (
+	ErrNotObject = errors.New("body is not a JSON object")
+	ErrFormat    = errors.New("body is neither XML nor JSON")
+)
+
+// Detect decides a body's format by its Content-Type (application/json,
+// text/json, *+json; application/xml, text/xml, *+xml) and, when that names
+// neither, by Sniff.
+func Detect(contentType string, body []byte) Format {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch {
+		case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
+			return JSON
+		case mt == "application/xml", mt == "text/xml", strings.HasSuffix(mt, "+xml"):
+			return XML
+		}
+	}
+	return Sniff(body)
+}
+
+// Sniff decides a body's format by its first byte after spaces, tabs and
+// line breaks: '{' is JSON, '<' is XML, anything else (or nothing) Unknown.
+func Sniff(body []byte) Format {
+	body = trimBlank(body)
+	switch {
+	case len(body) == 0:
+		return Unknown
+	case body[0] == '{':
+		return JSON
+	case body[0] == '<':
+		return XML
+	}
+	return Unknown
+}
+
+func trimBlank(b []byte) []byte { return bytes.TrimLeft(b, " \t\r\n") }
+
+// Decode decodes body, in format f, into v. An XML body must have the root
+// element <xml>; a JSON body must be an object. Errors from encoding/xml and
+// encoding/json are returned as they are.
+func Decode(f Format, body []byte, v any) error {
+	switch f {
+	case JSON:
+		if b := trimBlank(body); len(b) == 0 || b[0] != '{' {
+			return ErrNotObject
+		}
+		return json.Unmarshal(body, v)
+	case XML:
+		var root struct {
+			XMLName xml.Name `xml:"xml"`
+		}
+		if err := xml.Unmarshal(body, &root); err != nil {
+			return err
+		}
+		return xml.Unmarshal(body, v)
+	}
+	return ErrFormat
+}
