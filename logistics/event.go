@@ -306,6 +306,26 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 	return h, nil
 }
 
+// String describes the handler without its Token or EncodingAESKey.
+func (h *EventHandler) String() string {
+	mode := "plain"
+	if h.cipher != nil {
+		mode = "plain+safe"
+	}
+	return "logistics.EventHandler{Mode:" + mode + " Token:REDACTED}"
+}
+
+// GoString is String, so %#v shows no secret either.
+func (h *EventHandler) GoString() string { return h.String() }
+
+// Format prints String for every verb.
+func (h *EventHandler) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(h.String())) }
+
+// LogValue logs the mode only.
+func (h *EventHandler) LogValue() slog.Value {
+	return slog.GroupValue(slog.Bool("safe_mode", h.cipher != nil))
+}
+
 // ServeHTTP answers one request from WeChat.
 //
 //   - GET is the URL check: a valid signature gets echostr back unchanged.

@@ -66,6 +66,15 @@ type Cipher struct {
 	rand  io.Reader
 }
 
+// String names the app only: the IV is half the key.
+func (c *Cipher) String() string { return "wxcrypto.Cipher{AppID:" + c.appID + " Key:REDACTED}" }
+
+// GoString is String.
+func (c *Cipher) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c *Cipher) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
 // New returns a Cipher for the app appID whose EncodingAESKey is
 // encodingAESKey. Random prefixes come from crypto/rand.
 func New(encodingAESKey, appID string) (*Cipher, error) {

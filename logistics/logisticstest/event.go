@@ -568,7 +568,9 @@ func (p *Pusher) do(req *http.Request) (*http.Response, error) {
 func decode(f Format, body []byte, v any) error {
 	switch f {
 	case FormatJSON:
-		return json.Unmarshal(body, v)
+		// A JSON null or array is no answer, even though it would decode
+		// into an empty reply with ResultCode 0.
+		return wxmsg.Decode(wxmsg.JSON, body, v)
 	case FormatXML:
 		return wxmsg.Decode(wxmsg.XML, body, v)
 	}

@@ -426,3 +426,17 @@ func TestReadReply(t *testing.T) {
 		t.Errorf("CancelWaybill = %+v, %v", reply, err)
 	}
 }
+
+func TestPushRefusesNonObjectJSONAnswer(t *testing.T) {
+	t.Parallel()
+	for _, answer := range []string{"null", "[]", `"success"`} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(answer))
+		})
+		p := &logisticstest.Pusher{Token: "t", Format: logisticstest.FormatJSON}
+		if reply, err := p.Push(context.Background(), h, logisticstest.SampleCancelWaybillEvent()); err == nil {
+			t.Errorf("answer %s decoded as %+v, want an error", answer, reply)
+		}
+	}
+}

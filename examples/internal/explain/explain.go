@@ -61,6 +61,21 @@ func Cancel(err error) (Outcome, string) {
 	return TryLater, "could not reach the provider: " + err.Error()
 }
 
+// Advice says what a shop backend does next.
+func (o Outcome) Advice() string {
+	switch o {
+	case Done:
+		return "mark the order cancelled"
+	case TooLate:
+		return "tell the customer the parcel is already on its way"
+	case Fix:
+		return "fix the request or the configuration; retrying as is will not help"
+	case TryLater:
+		return "retry later: cancelling again is safe"
+	}
+	return "look into it"
+}
+
 // String names the outcome.
 func (o Outcome) String() string {
 	switch o {

@@ -44,4 +44,12 @@ func TestCancel(t *testing.T) {
 	if Outcome(9).String() != "Outcome(9)" || TooLate.String() != "too late" {
 		t.Error("Outcome.String")
 	}
+	seen := map[string]bool{}
+	for _, o := range []Outcome{Done, TooLate, Fix, TryLater, Outcome(9)} {
+		if a := o.Advice(); a == "" || seen[a] {
+			t.Errorf("%v: advice %q empty or shared", o, a)
+		} else {
+			seen[a] = true
+		}
+	}
 }
