@@ -3,13 +3,8 @@ package faulttest
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,17 +14,6 @@ import (
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
-
-var fastRetry = waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
-
-// transport gives each test its own connection pool, closed at the end so
-// that no keep-alive goroutine outlives the test.
-func transport(t *testing.T) *http.Client {
-	t.Helper()
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
 
 func wechatClient(t *testing.T, baseURL string, tokens auth.TokenSource, opts ...logistics.Option) *logistics.Client {
 	t.Helper()
@@ -45,83 +29,6 @@ func wechatClient(t *testing.T, baseURL string, tokens auth.TokenSource, opts ..
 func cancelReq() *logistics.CancelOrderRequest {
 	return &logistics.CancelOrderRequest{OrderID: "o-1", DeliveryID: "SF", WaybillID: "w-1"}
 }
-
-// within fails the test if f takes longer than limit.
-func within(t *testing.T, limit time.Duration, f func()) {
-	t.Helper()
-	start := time.Now()
-	f()
-	if el := time.Since(start); el > limit {
-		t.Fatalf("took %v, limit %v", el, limit)
-	}
-}
-
-// resetServer accepts connections and resets them: before reading anything
-// when early is true, after reading the request otherwise. After the first
-// `failures` connections it serves answer over HTTP. It returns its base URL
-// and a count of connections.
-func resetServer(t *testing.T, early bool, failures int, answer string) (string, *atomic.Int64) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns atomic.Int64
-	var wg sync.WaitGroup
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		_, _ = io.WriteString(w, answer)
-	})}
-	inner := make(chan net.Conn)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				close(inner)
-				return
-			}
-			if conns.Add(1) > int64(failures) {
-				inner <- c
-				continue
-			}
-			if !early {
-				buf := make([]byte, 64<<10)
-				_ = c.SetReadDeadline(time.Now().Add(time.Second))
-				_, _ = c.Read(buf)
-			}
-			_ = c.(*net.TCPConn).SetLinger(0) // RST, not FIN
-			c.Close()
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		_ = srv.Serve(&chanListener{ch: inner, addr: ln.Addr()})
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		_ = srv.Close()
-		wg.Wait()
-	})
-	return "http://" + ln.Addr().String(), &conns
-}
-
-// chanListener serves connections handed over on a channel.
-type chanListener struct {
-	ch   chan net.Conn
-	addr net.Addr
-}
-
-func (l *chanListener) Accept() (net.Conn, error) {
-	c, ok := <-l.ch
-	if !ok {
-		return nil, net.ErrClosed
-	}
-	return c, nil
-}
-func (l *chanListener) Close() error   { return nil }
-func (l *chanListener) Addr() net.Addr { return l.addr }
 
 func TestWeChatResetBeforeRequestIsRetried(t *testing.T) {
 	url, conns := resetServer(t, true, 1, `{"errcode":0,"errmsg":"ok"}`)
@@ -161,16 +68,7 @@ func TestWeChatResetEveryTimeIsTransportError(t *testing.T) {
 }
 
 func TestWeChatHangingServerHonoursDeadline(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
-	c := wechatClient(t, srv.URL, auth.StaticToken("T"))
+	c := wechatClient(t, hangingServer(t), auth.StaticToken("T"))
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
 	within(t, 600*time.Millisecond, func() {
@@ -191,12 +89,8 @@ func TestWeChatTruncatedAndHTMLReplies(t *testing.T) {
 	}
 	for _, cs := range cases {
 		t.Run(cs.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(cs.status)
-				_, _ = io.WriteString(w, cs.body)
-			}))
-			defer srv.Close()
-			c := wechatClient(t, srv.URL, auth.StaticToken("T"))
+			url, _ := fixedServer(t, cs.status, cs.body)
+			c := wechatClient(t, url, auth.StaticToken("T"))
 			within(t, time.Second, func() {
 				_, err := c.CancelOrder(context.Background(), cancelReq())
 				var apiErr *werrors.APIError
@@ -209,21 +103,7 @@ func TestWeChatTruncatedAndHTMLReplies(t *testing.T) {
 }
 
 func TestWeChatHugeReplyRefusedEarly(t *testing.T) {
-	var written atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		chunk := make([]byte, 64<<10)
-		for i := range chunk {
-			chunk[i] = ' '
-		}
-		for range 1024 { // 64 MiB
-			n, err := w.Write(chunk)
-			written.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
-	}))
-	defer srv.Close()
+	srv, written, _ := hugeServer(t, false)
 	c := wechatClient(t, srv.URL, auth.StaticToken("T"))
 	within(t, 2*time.Second, func() {
 		if _, err := c.CancelOrder(context.Background(), cancelReq()); !errors.Is(err, werrors.ErrSystem) {
@@ -248,25 +128,17 @@ func TestWeChatSlowTokenEndpointUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := wechatClient(t, wechat.URL, tokens)
-	var wg sync.WaitGroup
 	within(t, 10*time.Second, func() {
-		for i := range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if _, err := c.CancelOrder(context.Background(), &logistics.CancelOrderRequest{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"}); err != nil {
-					t.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
+		concurrently(200, func(i int) {
+			if _, err := c.CancelOrder(context.Background(), &logistics.CancelOrderRequest{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"}); err != nil {
+				t.Error(err)
+			}
+		})
 	})
 	if n := wechat.TokenFetches(); n != 1 {
 		t.Fatalf("%d token fetches for 200 callers, want 1", n)
 	}
 }
-
-func orderID(i int) string { return "o-" + string(rune('A'+i/26)) + string(rune('a'+i%26)) }
 
 func TestWeChatTokenEndpointDownThenRecovers(t *testing.T) {
 	wechat := logisticstest.NewServer()
@@ -304,18 +176,12 @@ func TestWeChatStormOf40001(t *testing.T) {
 		t.Fatal(err)
 	}
 	wechat.InvalidateToken(old) // every caller holding it now gets 40001
-	var wg sync.WaitGroup
 	within(t, 10*time.Second, func() {
-		for i := range 100 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if _, err := c.CancelOrder(context.Background(), &logistics.CancelOrderRequest{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"}); err != nil {
-					t.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
+		concurrently(100, func(i int) {
+			if _, err := c.CancelOrder(context.Background(), &logistics.CancelOrderRequest{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"}); err != nil {
+				t.Error(err)
+			}
+		})
 	})
 	if n := wechat.TokenFetches(); n != 2 {
 		t.Fatalf("%d token fetches, want 2: the first and one refresh for the whole storm", n)
@@ -323,13 +189,8 @@ func TestWeChatStormOf40001(t *testing.T) {
 }
 
 func TestWeChatContextCancelledMidBackoff(t *testing.T) {
-	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		_, _ = io.WriteString(w, `{"errcode":-1,"errmsg":"system error"}`)
-	}))
-	defer srv.Close()
-	c := wechatClient(t, srv.URL, auth.StaticToken("T"),
+	url, hits := fixedServer(t, http.StatusOK, `{"errcode":-1,"errmsg":"system error"}`)
+	c := wechatClient(t, url, auth.StaticToken("T"),
 		logistics.WithRetry(waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: 5 * time.Second, MaxDelay: 5 * time.Second}))
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)

@@ -1,0 +1,215 @@
+package faulttest
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waybill-go/waybill"
+)
+
+// The helpers every provider's half of the matrix uses.
+
+var fastRetry = waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+
+// transport gives each test its own connection pool, closed at the end so
+// that no keep-alive goroutine outlives the test.
+func transport(t *testing.T) *http.Client {
+	t.Helper()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+// within fails the test if f takes longer than limit.
+func within(t *testing.T, limit time.Duration, f func()) {
+	t.Helper()
+	start := time.Now()
+	f()
+	if el := time.Since(start); el > limit {
+		t.Fatalf("took %v, limit %v", el, limit)
+	}
+}
+
+// concurrently runs f(0) … f(n-1) in n goroutines and waits for all of
+// them.
+func concurrently(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func orderID(i int) string { return "o-" + string(rune('A'+i/26)) + string(rune('a'+i%26)) }
+
+// resetServer accepts connections and resets them: before reading anything
+// when early is true, after reading the request otherwise. After the first
+// `failures` connections it serves answer over HTTP. It returns its base URL
+// and a count of connections.
+func resetServer(t *testing.T, early bool, failures int, answer string) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns atomic.Int64
+	var wg sync.WaitGroup
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, answer)
+	})}
+	inner := make(chan net.Conn)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				close(inner)
+				return
+			}
+			if conns.Add(1) > int64(failures) {
+				inner <- c
+				continue
+			}
+			if !early {
+				buf := make([]byte, 64<<10)
+				_ = c.SetReadDeadline(time.Now().Add(time.Second))
+				_, _ = c.Read(buf)
+			}
+			_ = c.(*net.TCPConn).SetLinger(0) // RST, not FIN
+			c.Close()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		_ = srv.Serve(&chanListener{ch: inner, addr: ln.Addr()})
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		_ = srv.Close()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String(), &conns
+}
+
+// chanListener serves connections handed over on a channel.
+type chanListener struct {
+	ch   chan net.Conn
+	addr net.Addr
+}
+
+func (l *chanListener) Accept() (net.Conn, error) {
+	c, ok := <-l.ch
+	if !ok {
+		return nil, net.ErrClosed
+	}
+	return c, nil
+}
+func (l *chanListener) Close() error   { return nil }
+func (l *chanListener) Addr() net.Addr { return l.addr }
+
+// hangingServer accepts requests and never answers them: each handler
+// waits until its client leaves or the test ends. It returns its URL.
+func hangingServer(t *testing.T) string {
+	t.Helper()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() {
+		close(release)
+		srv.Close()
+	})
+	return srv.URL
+}
+
+// fixedServer answers every request with status and body. It returns its
+// URL and a count of requests.
+func fixedServer(t *testing.T, status int, body string) (string, *atomic.Int64) {
+	t.Helper()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &hits
+}
+
+// hugeSize is the size of hugeServer's reply.
+const hugeSize = 64 << 20
+
+// hugeServer answers every request with hugeSize bytes of blanks, with a
+// Content-Length when announce is true and chunked otherwise, and counts
+// the bytes it got out and the requests.
+func hugeServer(t *testing.T, announce bool) (srv *httptest.Server, written, hits *atomic.Int64) {
+	t.Helper()
+	written, hits = new(atomic.Int64), new(atomic.Int64)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if announce {
+			w.Header().Set("Content-Length", strconv.Itoa(hugeSize))
+		}
+		chunk := make([]byte, 64<<10)
+		for i := range chunk {
+			chunk[i] = ' '
+		}
+		for range hugeSize / len(chunk) {
+			n, err := w.Write(chunk)
+			written.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, written, hits
+}
+
+// afterReply returns a client whose transport calls f, once, when the body
+// of the first reply has been closed: that is, when the SDK has read a
+// whole answer and is about to judge it.
+func afterReply(t *testing.T, f func()) *http.Client {
+	t.Helper()
+	base := transport(t).Transport
+	var once sync.Once
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := base.RoundTrip(r)
+		if err == nil {
+			resp.Body = &closeHook{ReadCloser: resp.Body, f: func() { once.Do(f) }}
+		}
+		return resp, err
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// closeHook calls f after closing the body it wraps.
+type closeHook struct {
+	io.ReadCloser
+	f func()
+}
+
+func (c *closeHook) Close() error {
+	err := c.ReadCloser.Close()
+	c.f()
+	return err
+}
