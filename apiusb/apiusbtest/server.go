@@ -1,9 +1,6 @@
 package apiusbtest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill/apiusb"
+	"github.com/waybill-go/waybill/internal/fake"
 )
 
 // Services the fake knows.
@@ -115,11 +113,11 @@ type Server struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	lifetime time.Duration
-	apps     map[string]string    // app key → secret
-	tokens   map[string]time.Time // token → expiry
-	tasks    map[string]*Task     // task ID → task
-	faults   []*Fault
-	requests []Request
+	apps     map[string]string // app key → secret
+	tokens   fake.Tokens
+	tasks    map[string]*Task // task ID → task
+	faults   fake.Queue[Fault]
+	requests fake.Log[Request]
 	fetches  int
 }
 
@@ -172,7 +170,6 @@ func NewServer(opts ...Option) *Server {
 		now:      time.Now,
 		lifetime: apiusb.DefaultTokenLifetime,
 		apps:     map[string]string{DefaultAppKey: DefaultAppSecret},
-		tokens:   map[string]time.Time{},
 		tasks:    map[string]*Task{},
 	}
 	for _, o := range opts {
@@ -241,12 +238,9 @@ func (s *Server) SetTaskState(taskID string, st TaskState) bool {
 // Inject queues a fault. Faults apply in the order they were injected; a
 // request uses up one time of the first fault that matches its service.
 func (s *Server) Inject(f Fault) {
-	if f.Times <= 0 {
-		f.Times = 1
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Add(f.Service, f.Times, f)
 }
 
 // Requests returns every request received so far, oldest first. The
@@ -254,23 +248,15 @@ func (s *Server) Inject(f Fault) {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	return s.requests.Copy(func(r Request) Request {
 		r.Params = cloneValues(r.Params)
-		out[i] = r
-	}
-	return out
+		return r
+	})
 }
 
 // RequestsTo returns the requests received for service, oldest first.
 func (s *Server) RequestsTo(service string) []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if r.Service == service {
-			out = append(out, r)
-		}
-	}
-	return out
+	return fake.Select(s.Requests(), func(r Request) bool { return r.Service == service })
 }
 
 // TokenFetches counts the tokens ApplyToken has issued.
@@ -285,7 +271,7 @@ func (s *Server) TokenFetches() int {
 func (s *Server) InvalidateToken(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.tokens, token)
+	s.tokens.Revoke(token)
 }
 
 // ExpireTokens makes every token issued so far expire now, so that using it
@@ -293,10 +279,7 @@ func (s *Server) InvalidateToken(token string) {
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	for t := range s.tokens {
-		s.tokens[t] = now
-	}
+	s.tokens.ExpireAll(s.now())
 }
 
 // serve logs the request, applies faults and answers it.
@@ -304,32 +287,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	parseErr := parseParams(w, r)
 	service := serviceOf(r.Form)
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Service: service, Params: cloneValues(r.Form), Time: s.now()})
-	f := s.takeFault(service)
+	s.requests.Add(Request{Method: r.Method, Service: service, Params: cloneValues(r.Form), Time: s.now()})
+	f, _ := s.faults.Take(service) // the zero Fault when none is queued
 	s.mu.Unlock()
 
 	handle := func(w http.ResponseWriter) { s.handle(w, r, service, parseErr) }
-	if f == nil {
-		handle(w)
-		return
-	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
+	m := fake.Misbehaviour{Delay: f.Delay, Drop: f.Drop, DropAfterHandling: f.DropAfterHandling, Status: f.Status}
 	switch {
-	case f.Drop:
-		dropConnection(w)
-	case f.DropAfterHandling:
-		handle(httptest.NewRecorder())
-		dropConnection(w)
-	case f.Status != 0:
-		htmlPage(w, f.Status)
+	case m.Apply(w, r, handle):
 	case f.Ret != 0 && f.Ret != 200:
 		writeEnvelope(w, f.Ret, nil, orDefault(f.Msg, "injected error"))
 	case f.Code != 0:
@@ -339,32 +304,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// takeFault returns the first fault for service and uses up one of its
-// times. s.mu must be held.
-func (s *Server) takeFault(service string) *Fault {
-	for i, f := range s.faults {
-		if f.Service != "" && f.Service != service {
-			continue
-		}
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		c := *f
-		return &c
-	}
-	return nil
-}
-
 // handle answers a request that no fault intercepted.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, service string, parseErr error) {
 	if r.URL.Path != "/" && r.URL.Path != "" {
-		htmlPage(w, http.StatusNotFound)
+		fake.HTMLPage(w, http.StatusNotFound)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		htmlPage(w, http.StatusMethodNotAllowed)
+		fake.HTMLPage(w, http.StatusMethodNotAllowed)
 		return
 	}
 	if parseErr != nil {
@@ -390,15 +338,14 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, service string, 
 // 406; it returns false if it answered.
 func (s *Server) checkToken(w http.ResponseWriter, token string) bool {
 	s.mu.Lock()
-	exp, ok := s.tokens[token]
-	now := s.now()
+	check := s.tokens.Check(token, s.now())
 	s.mu.Unlock()
-	switch {
-	case token == "":
+	switch check {
+	case fake.TokenMissing:
 		writeEnvelope(w, 406, nil, "Not Acceptable: access_token is missing")
-	case !ok:
+	case fake.TokenUnknown:
 		writeEnvelope(w, 406, nil, "Not Acceptable: access_token is invalid")
-	case !now.Before(exp):
+	case fake.TokenExpired:
 		writeEnvelope(w, 406, nil, "Not Acceptable: access_token has expired")
 	default:
 		return true
@@ -418,10 +365,8 @@ func (s *Server) applyToken(w http.ResponseWriter, p url.Values) {
 		writeEnvelope(w, 401, nil, "Unauthorized: wrong app_key or app_secret")
 		return
 	}
-	now := s.now()
-	exp := now.Add(s.lifetime)
-	token := newTokenValue()
-	s.tokens[token] = exp
+	token := s.tokens.Issue(s.now(), s.lifetime)
+	exp := s.tokens.Expiry(token)
 	s.fetches++
 	secs := int64((s.lifetime + time.Second - 1) / time.Second)
 	s.mu.Unlock()
@@ -523,33 +468,5 @@ func writeEnvelope(w http.ResponseWriter, ret int, data any, msg string) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(map[string]any{"ret": ret, "data": data, "msg": msg})
-}
-
-// htmlPage answers status with the kind of page a web server or gateway
-// sends.
-func htmlPage(w http.ResponseWriter, status int) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%d %s</h1></center><hr><center>nginx</center></body></html>\n",
-		status, http.StatusText(status), status, http.StatusText(status))
-}
-
-// dropConnection closes the connection without an answer. The servers
-// NewServer starts speak HTTP/1.1, whose connections can always be taken
-// over; should that fail, the client gets an empty HTTP 502 instead.
-func dropConnection(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	w.Header().Set("Connection", "close")
-	w.WriteHeader(http.StatusBadGateway)
-}
-
-func newTokenValue() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return "FAKE_AT_" + hex.EncodeToString(b)
+	fake.WriteJSON(w, map[string]any{"ret": ret, "data": data, "msg": msg})
 }

@@ -2,8 +2,6 @@ package logisticstest
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill/auth"
+	"github.com/waybill-go/waybill/internal/fake"
 	"github.com/waybill-go/waybill/logistics"
 )
 
@@ -108,13 +107,13 @@ type Server struct {
 	now       func() time.Time
 	lifetime  time.Duration
 	apps      map[string]string // app ID → secret
-	tokens    map[string]time.Time
+	tokens    fake.Tokens
 	stable    map[string]string // app ID → current stable token
 	classic   map[string]string // app ID → latest classic token
 	orders    map[string]*Order
 	carriers  map[string]bool
-	faults    []*Fault
-	requests  []Request
+	faults    fake.Queue[Fault]
+	requests  fake.Log[Request]
 	fetches   int
 	ridSerial int
 }
@@ -145,7 +144,6 @@ func NewServer(opts ...Option) *Server {
 		now:      time.Now,
 		lifetime: 7200 * time.Second,
 		apps:     map[string]string{DefaultAppID: DefaultAppSecret},
-		tokens:   map[string]time.Time{},
 		stable:   map[string]string{},
 		classic:  map[string]string{},
 		orders:   map[string]*Order{},
@@ -218,30 +216,21 @@ func (s *Server) SetOrderState(orderID string, st OrderState) bool {
 
 // Inject queues a fault. Faults apply in the order they were injected.
 func (s *Server) Inject(f Fault) {
-	if f.Times <= 0 {
-		f.Times = 1
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Add(f.Path, f.Times, f)
 }
 
 // Requests returns every request received so far, oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return s.requests.Copy(nil)
 }
 
 // RequestsTo returns the requests received on path.
 func (s *Server) RequestsTo(path string) []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if r.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
+	return fake.Select(s.Requests(), func(r Request) bool { return r.Path == path })
 }
 
 // TokenFetches counts the tokens issued by either endpoint, repeats of a
@@ -257,7 +246,7 @@ func (s *Server) TokenFetches() int {
 func (s *Server) InvalidateToken(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.tokens, token)
+	s.tokens.Revoke(token)
 	for app, t := range s.stable {
 		if t == token {
 			delete(s.stable, app)
@@ -269,10 +258,7 @@ func (s *Server) InvalidateToken(token string) {
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	for t := range s.tokens {
-		s.tokens[t] = now
-	}
+	s.tokens.ExpireAll(s.now())
 	clear(s.stable)
 }
 
@@ -282,71 +268,23 @@ func (s *Server) intercept(next http.Handler) http.Handler {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.mu.Lock()
-		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, Time: s.now()})
-		f := s.takeFault(r.URL.Path)
+		s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, Time: s.now()})
+		f, _ := s.faults.Take(r.URL.Path) // the zero Fault when none is queued
 		s.mu.Unlock()
-		if f == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if f.Delay > 0 {
-			select {
-			case <-time.After(f.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		}
+		handle := func(w http.ResponseWriter) { next.ServeHTTP(w, r) }
+		m := fake.Misbehaviour{Delay: f.Delay, Drop: f.Drop, DropAfterHandling: f.DropAfterHandling, Status: f.Status}
 		switch {
-		case f.Drop:
-			dropConnection(w)
-		case f.DropAfterHandling:
-			next.ServeHTTP(httptest.NewRecorder(), r)
-			dropConnection(w)
-		case f.Status != 0:
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(f.Status)
-			fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>", f.Status, http.StatusText(f.Status))
+		case m.Apply(w, r, handle):
 		case f.Errcode != 0:
 			msg := f.Errmsg
 			if msg == "" {
 				msg = "injected error"
 			}
-			s.reply(w, map[string]any{"errcode": f.Errcode, "errmsg": s.withRID(msg)})
+			s.errReply(w, f.Errcode, msg)
 		default:
-			next.ServeHTTP(w, r)
+			handle(w)
 		}
 	})
-}
-
-// takeFault returns the first fault for path and uses one of its times.
-// s.mu must be held.
-func (s *Server) takeFault(path string) *Fault {
-	for i, f := range s.faults {
-		if f.Path != "" && f.Path != path {
-			continue
-		}
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return f
-	}
-	return nil
-}
-
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
-}
-
-func (s *Server) reply(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // withRID appends a request ID the way WeChat does. s.mu need not be held.
@@ -359,21 +297,13 @@ func (s *Server) withRID(msg string) string {
 }
 
 func (s *Server) errReply(w http.ResponseWriter, code int, msg string) {
-	s.reply(w, map[string]any{"errcode": code, "errmsg": s.withRID(msg)})
+	fake.WriteJSON(w, map[string]any{"errcode": code, "errmsg": s.withRID(msg)})
 }
 
-func newTokenValue() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return "FAKE_AT_" + hex.EncodeToString(b)
-}
-
-// issue returns a token for app; s.mu must be held.
+// issue returns a new token; s.mu must be held.
 func (s *Server) issue(lifetime time.Duration) string {
-	t := newTokenValue()
-	s.tokens[t] = s.now().Add(lifetime)
 	s.fetches++
-	return t
+	return s.tokens.Issue(s.now(), lifetime)
 }
 
 // checkApp answers wrong credentials; s.mu must be held.
@@ -412,13 +342,11 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	// Each classic fetch retires the previous token after five minutes.
 	if old, ok := s.classic[appID]; ok {
-		if exp := s.now().Add(5 * time.Minute); s.tokens[old].After(exp) {
-			s.tokens[old] = exp
-		}
+		s.tokens.Shorten(old, s.now().Add(5*time.Minute))
 	}
 	t := s.issue(s.lifetime)
 	s.classic[appID] = t
-	s.reply(w, map[string]any{"access_token": t, "expires_in": int(s.lifetime / time.Second)})
+	fake.WriteJSON(w, map[string]any{"access_token": t, "expires_in": int(s.lifetime / time.Second)})
 }
 
 func (s *Server) handleStableToken(w http.ResponseWriter, r *http.Request) {
@@ -449,37 +377,35 @@ func (s *Server) handleStableToken(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	cur, ok := s.stable[req.AppID]
-	exp := s.tokens[cur]
+	exp := s.tokens.Expiry(cur)
 	// Normal mode hands back the current token until five minutes before it
 	// expires; force_refresh replaces it at once.
 	if !ok || req.ForceRefresh || !now.Before(exp.Add(-5*time.Minute)) {
 		if ok && req.ForceRefresh {
-			delete(s.tokens, cur)
+			s.tokens.Revoke(cur)
 		}
 		cur = s.issue(s.lifetime)
 		s.stable[req.AppID] = cur
-		exp = s.tokens[cur]
+		exp = s.tokens.Expiry(cur)
 	} else {
 		s.fetches++
 	}
 	s.mu.Unlock()
-	s.reply(w, map[string]any{"access_token": cur, "expires_in": int(exp.Sub(now) / time.Second)})
+	fake.WriteJSON(w, map[string]any{"access_token": cur, "expires_in": int(exp.Sub(now) / time.Second)})
 }
 
 // checkToken answers a missing, unknown or expired access_token; it
 // returns false if it answered.
 func (s *Server) checkToken(w http.ResponseWriter, r *http.Request) bool {
-	t := r.URL.Query().Get("access_token")
 	s.mu.Lock()
-	exp, ok := s.tokens[t]
-	now := s.now()
+	check := s.tokens.Check(r.URL.Query().Get("access_token"), s.now())
 	s.mu.Unlock()
-	switch {
-	case t == "":
+	switch check {
+	case fake.TokenMissing:
 		s.errReply(w, 41001, "access_token missing")
-	case !ok:
+	case fake.TokenUnknown:
 		s.errReply(w, 40001, "invalid credential, access_token is invalid or not latest")
-	case !now.Before(exp):
+	case fake.TokenExpired:
 		s.errReply(w, 42001, "access_token expired")
 	default:
 		return true
@@ -514,7 +440,7 @@ func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
 	if carrier != nil {
 		resp.DeliveryResultCode, resp.DeliveryResultMsg = carrier.CarrierCode, carrier.CarrierMessage
 	}
-	s.reply(w, resp)
+	fake.WriteJSON(w, resp)
 }
 
 // cancel applies order/cancel to the order book; s.mu must be held.
