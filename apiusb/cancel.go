@@ -108,20 +108,27 @@ func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 	return resp, nil
 }
 
+// cancelDataKeys are the members of a CCancelOrder reply's data that
+// decodeCancel reads, in the order of its value array.
+var cancelDataKeys = [...]string{"code", "message", "data"}
+
 // decodeCancel fills a response from env and judges its data. The error is
 // nil only for data.code 200; ret is judged by the caller (env.refused).
 // secret is removed from the provider's texts, in the response too, so that
 // logging a response cannot leak a token the provider echoed.
 func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.APIError) {
 	resp := &CancelOrderResponse{Ret: env.Ret, Msg: httpx.Scrub(env.Msg, secret)}
-	var fields map[string]json.RawMessage
-	if kindOf(env.Data) != "an object" || json.Unmarshal(env.Data, &fields) != nil {
+	// env.Data is part of a body that parseEnvelope found valid, so its
+	// members can be sliced out without decoding it again.
+	if kindOf(env.Data) != "an object" {
 		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: data is %s", errNoCode, kindOf(env.Data)))
 	}
-	resp.Data.Message = httpx.Scrub(textOf(fields["message"]), secret)
-	resp.Data.Data = httpx.Scrub(textOf(fields["data"]), secret)
-	raw, ok := fields["code"]
-	if !ok || isNull(raw) {
+	var fields [len(cancelDataKeys)]json.RawMessage
+	members(env.Data, cancelDataKeys[:], fields[:])
+	resp.Data.Message = httpx.Scrub(textOf(fields[1]), secret)
+	resp.Data.Data = httpx.Scrub(textOf(fields[2]), secret)
+	raw := fields[0]
+	if raw == nil || isNull(raw) {
 		return resp, noCode(env, resp.Msg, errNoCode)
 	}
 	code, err := parseInt(raw)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
@@ -25,26 +26,45 @@ type envelope struct {
 	Status int             // the HTTP status of the reply
 }
 
-// UnmarshalJSON decodes an envelope. Only a ret that is neither a number
-// nor a numeric string (nor null) is an error; any other field may have any
-// shape.
-func (e *envelope) UnmarshalJSON(b []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
+// envelopeKeys are the members of a reply's top level that decodeEnvelope
+// reads, in the order of its value array.
+var envelopeKeys = [...]string{"ret", "msg", "data"}
+
+// decodeEnvelope decodes body, a reply's body, into an envelope. Only a ret
+// that is neither a number nor a numeric string (nor null) is an error; any
+// other member may have any shape. Member names are matched exactly, and the
+// last of duplicate members wins, as when decoding into a
+// map[string]json.RawMessage.
+//
+// A body that is valid JSON is read in two passes, one validating and one
+// slicing out the members' raw values, without copying them; anything else
+// goes to httpx.DecodeJSON, whose error describes it.
+func decodeEnvelope(service string, reply *httpx.Reply, body []byte) (*envelope, *werrors.APIError) {
+	if !isObject(body) || !json.Valid(body) {
+		var fields map[string]json.RawMessage
+		if apiErr := httpx.DecodeJSON(werrors.ProviderAPIUSB, service, &httpx.Reply{Status: reply.Status, ContentType: reply.ContentType, Body: body}, &fields); apiErr != nil {
+			return nil, apiErr
+		}
 	}
-	if raw, ok := fields["ret"]; ok && !isNull(raw) {
+	var vals [len(envelopeKeys)]json.RawMessage
+	members(body, envelopeKeys[:], vals[:])
+	env := &envelope{Data: vals[2]}
+	if raw := vals[0]; raw != nil && !isNull(raw) {
 		n, err := parseInt(raw)
 		if err != nil {
-			return fmt.Errorf("ret: %w", err)
+			// Worded as httpx.DecodeJSON words a decoding failure.
+			return nil, unusable(service, reply.Status, fmt.Errorf("decoding reply: %w", fmt.Errorf("ret: %w", err)))
 		}
-		e.Ret, e.HasRet = n, true
+		env.Ret, env.HasRet = n, true
 	}
-	e.Msg = textOf(fields["msg"])
-	if raw, ok := fields["data"]; ok {
-		e.Data = raw
-	}
-	return nil
+	env.Msg = textOf(vals[1])
+	return env, nil
+}
+
+// isObject reports whether the first byte of b after white space is '{'.
+func isObject(b []byte) bool {
+	i := skipSpace(b, 0)
+	return i < len(b) && b[i] == '{'
 }
 
 var (
@@ -62,9 +82,17 @@ var bom = []byte("\xef\xbb\xbf")
 // errors.ErrSystem. A UTF-8 byte order mark and trailing commas before } or
 // ] (as in the provider's own sample reply) are tolerated.
 func parseEnvelope(service string, reply *httpx.Reply) (*envelope, *werrors.APIError) {
-	body := relaxJSON(bytes.TrimPrefix(reply.Body, bom))
-	env := new(envelope)
-	if apiErr := httpx.DecodeJSON(werrors.ProviderAPIUSB, service, &httpx.Reply{Status: reply.Status, ContentType: reply.ContentType, Body: body}, env); apiErr != nil {
+	body := bytes.TrimPrefix(reply.Body, bom)
+	env, apiErr := decodeEnvelope(service, reply, body)
+	if apiErr != nil {
+		// Only a body that does not decode as it is can need relaxing:
+		// valid JSON has no comma before a closing bracket. Trying the
+		// body as sent first keeps a second pass off the happy path.
+		if relaxed := relaxJSON(body); len(relaxed) < len(body) {
+			env, apiErr = decodeEnvelope(service, reply, relaxed)
+		}
+	}
+	if apiErr != nil {
 		return nil, apiErr
 	}
 	if !env.HasRet {
@@ -160,9 +188,11 @@ func parseInt(raw json.RawMessage) (int, error) {
 	raw = bytes.TrimSpace(raw)
 	text := string(raw)
 	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, err
+		s, ok := plainString(raw)
+		if !ok {
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return 0, err
+			}
 		}
 		text = strings.TrimSpace(s)
 	}
@@ -186,6 +216,9 @@ func textOf(raw json.RawMessage) string {
 		return ""
 	}
 	if raw[0] == '"' {
+		if s, ok := plainString(raw); ok {
+			return s
+		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err == nil {
 			return s
@@ -220,4 +253,137 @@ func kindOf(raw json.RawMessage) string {
 		return "a boolean"
 	}
 	return "a number"
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// members reads the JSON object obj in one pass and sets vals[i] to the raw
+// value, without surrounding white space, of the last member whose name is
+// names[i]; vals[i] stays nil if there is none. The values share obj's
+// memory. obj must be valid JSON beginning (after white space) with '{', as
+// checked by json.Valid; on anything else members stops early, without
+// panicking.
+func members(obj []byte, names []string, vals []json.RawMessage) {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return
+	}
+	i++
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return // '}' or malformed
+		}
+		keyEnd := endOfString(obj, i)
+		key := obj[i:keyEnd]
+		i = skipSpace(obj, keyEnd)
+		if i >= len(obj) || obj[i] != ':' {
+			return
+		}
+		i = skipSpace(obj, i+1)
+		start := i
+		i = endOfValue(obj, i)
+		if i <= start {
+			return
+		}
+		for n, name := range names {
+			if keyIs(key, name) {
+				vals[n] = obj[start:i:i]
+			}
+		}
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != ',' {
+			return
+		}
+		i++
+	}
+}
+
+// keyIs reports whether the quoted JSON string key decodes to name. Names
+// are ASCII, so a key without escapes matches only byte for byte, and
+// invalid UTF-8 (which decoding turns into U+FFFD) never matches.
+func keyIs(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return len(key) == len(name)+2 && string(key[1:len(key)-1]) == name
+	}
+	var s string
+	return json.Unmarshal(key, &s) == nil && s == name
+}
+
+// endOfString returns the index just past the JSON string starting at
+// b[i] == '"', or len(b) if it does not end.
+func endOfString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// endOfValue returns the index just past the JSON value starting at b[i].
+func endOfValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return endOfString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = endOfString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return len(b)
+	}
+	// A number, true, false or null ends at the next delimiter.
+	for i < len(b) && !isSpace(b[i]) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
+		i++
+	}
+	return i
+}
+
+// plainString returns the value of the JSON string raw when it needs no
+// decoding: quoted, without escapes or control characters, and valid UTF-8.
+// Decoding such a string with encoding/json gives the same value.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	ascii := true
+	for _, c := range inner {
+		switch {
+		case c < 0x20 || c == '"' || c == '\\':
+			return "", false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }

@@ -1,7 +1,6 @@
 package wxcrypto
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -128,7 +127,7 @@ func (c *Cipher) Decrypt(encrypted string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if appID != c.appID {
+	if string(appID) != c.appID {
 		return nil, ErrAppID
 	}
 	return msg, nil
@@ -138,37 +137,42 @@ func (c *Cipher) Decrypt(encrypted string) ([]byte, error) {
 // the app ID it was sealed for. It is meant for tools and tests that inspect
 // messages; a receiver must use Decrypt.
 func (c *Cipher) DecryptAny(encrypted string) (msg []byte, appID string, err error) {
-	return c.open(encrypted)
+	msg, id, err := c.open(encrypted)
+	if err != nil {
+		return nil, "", err
+	}
+	return msg, string(id), nil
 }
 
-func (c *Cipher) open(encrypted string) ([]byte, string, error) {
+func (c *Cipher) open(encrypted string) ([]byte, []byte, error) {
 	buf, err := base64.StdEncoding.DecodeString(encrypted)
 	if err != nil {
-		return nil, "", ErrBase64
+		return nil, nil, ErrBase64
 	}
 	if len(buf) == 0 || len(buf)%aes.BlockSize != 0 {
-		return nil, "", ErrCiphertextSize
+		return nil, nil, ErrCiphertextSize
 	}
 	cipher.NewCBCDecrypter(c.block, c.iv).CryptBlocks(buf, buf)
 	return parse(buf)
 }
 
-// parse splits a decrypted buffer into message and app ID.
-func parse(buf []byte) ([]byte, string, error) {
+// parse splits a decrypted buffer into message and app ID, both parts of
+// buf. The message's capacity ends where it does, so appending to it cannot
+// overwrite the app ID.
+func parse(buf []byte) ([]byte, []byte, error) {
 	buf, err := unpad(buf)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if len(buf) < headerSize {
-		return nil, "", ErrLength
+		return nil, nil, ErrLength
 	}
 	n := uint64(binary.BigEndian.Uint32(buf[prefixSize:headerSize]))
 	rest := buf[headerSize:]
 	if n > uint64(len(rest)) {
-		return nil, "", ErrLength
+		return nil, nil, ErrLength
 	}
-	msg := bytes.Clone(rest[:n])
-	return msg, string(rest[n:]), nil
+	return rest[:n:n], rest[n:], nil
 }
 
 // unpad strips the 32-byte-block padding.

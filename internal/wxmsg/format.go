@@ -30,6 +30,14 @@ var (
 // text/json, *+json; application/xml, text/xml, *+xml) and, when that names
 // neither, by Sniff.
 func Detect(contentType string, body []byte) Format {
+	// The usual values, spelt as mime.ParseMediaType would return them,
+	// need no parsing.
+	switch contentType {
+	case "application/json", "text/json":
+		return JSON
+	case "application/xml", "text/xml":
+		return XML
+	}
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
 		switch {
 		case mt == "application/json", mt == "text/json", strings.HasSuffix(mt, "+json"):
@@ -69,13 +77,22 @@ func Decode(f Format, body []byte, v any) error {
 		}
 		return json.Unmarshal(body, v)
 	case XML:
-		var root struct {
-			XMLName xml.Name `xml:"xml"`
+		// One pass: find the root as xml.Unmarshal does, check its name
+		// with the error xml.Unmarshal gives a struct whose XMLName wants
+		// <xml>, and decode the root into v.
+		d := xml.NewDecoder(bytes.NewReader(body))
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				return err
+			}
+			if start, ok := tok.(xml.StartElement); ok {
+				if start.Name.Local != "xml" {
+					return xml.UnmarshalError("expected element type <xml> but have <" + start.Name.Local + ">")
+				}
+				return d.DecodeElement(v, &start)
+			}
 		}
-		if err := xml.Unmarshal(body, &root); err != nil {
-			return err
-		}
-		return xml.Unmarshal(body, v)
 	}
 	return ErrFormat
 }
