@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/waybill-go/waybill"
@@ -211,18 +212,73 @@ func (c *Client) token(ctx context.Context) (string, error) {
 // request builds one exchange: the service name, params and the token (if
 // any) as a form body or, in GET mode, as the query string.
 func (c *Client) request(service string, params url.Values, token string) *httpx.Request {
-	v := make(url.Values, len(params)+2)
-	for k, vs := range params {
-		v[k] = vs
-	}
-	v.Set("s", service)
-	if token != "" {
-		v.Set("access_token", token)
-	}
 	if c.method == http.MethodGet {
-		return &httpx.Request{Method: http.MethodGet, URL: c.baseURL + "?" + v.Encode(), LogOp: service}
+		return &httpx.Request{Method: http.MethodGet, URL: string(appendForm([]byte(c.baseURL+"?"), params, service, token)), LogOp: service}
 	}
-	return &httpx.Request{Method: http.MethodPost, URL: c.baseURL, Body: []byte(v.Encode()), ContentType: formContentType, LogOp: service}
+	return &httpx.Request{Method: http.MethodPost, URL: c.baseURL, Body: appendForm(nil, params, service, token), ContentType: formContentType, LogOp: service}
+}
+
+// appendForm appends to dst what url.Values.Encode writes for params with s
+// set to service and, if token is not empty, access_token set to token:
+// keys sorted, keys and values escaped by url.QueryEscape's rules. It
+// writes into one buffer, without the copy of params, the sorted key slice
+// and the escaped strings Encode would allocate.
+func appendForm(dst []byte, params url.Values, service, token string) []byte {
+	var stack [8]string
+	keys := append(stack[:0], "s")
+	if token != "" {
+		keys = append(keys, "access_token")
+	}
+	size := len(dst) + len("s=&access_token=") + 3*(len(service)+len(token))
+	for k, vs := range params {
+		if k == "s" || (k == "access_token" && token != "") {
+			continue // replaced, as url.Values.Set would
+		}
+		keys = append(keys, k)
+		for _, v := range vs {
+			size += len("&=") + 3*(len(k)+len(v))
+		}
+	}
+	slices.Sort(keys)
+	b := slices.Grow(dst, size-len(dst))
+	first := true
+	for _, k := range keys {
+		one := [1]string{}
+		vs := params[k]
+		switch {
+		case k == "s":
+			one[0], vs = service, one[:]
+		case k == "access_token" && token != "":
+			one[0], vs = token, one[:]
+		}
+		for _, v := range vs {
+			if !first {
+				b = append(b, '&')
+			}
+			first = false
+			b = appendQueryEscape(b, k)
+			b = append(b, '=')
+			b = appendQueryEscape(b, v)
+		}
+	}
+	return b
+}
+
+// appendQueryEscape appends url.QueryEscape(s): letters, digits and -_.~
+// as they are, space as +, every other byte as %XX.
+func appendQueryEscape(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
 }
 
 // tokenRefused reports whether ret means the access token or signature was

@@ -98,32 +98,45 @@ type Request struct {
 // Replies of any status are returned without error: interpreting them is the
 // caller's job.
 func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, error) {
-	start := time.Now()
+	// The clock is read only for the debug record.
+	logging := c.log.Enabled(ctx, slog.LevelDebug)
+	var start time.Time
+	if logging {
+		start = time.Now()
+	}
 	req := c.rc.R().SetContext(ctx)
 	if r.Body != nil {
 		// A *bytes.Reader goes to http.NewRequest as is, which sets the
 		// length and GetBody itself; a []byte would be copied twice.
 		req.SetBody(bytes.NewReader(r.Body))
-		req.SetHeader("Content-Type", r.ContentType)
+		if v, ok := contentTypes[r.ContentType]; ok {
+			req.Header[contentTypeKey] = v // shared, never modified: resty clones the header
+		} else {
+			req.SetHeader(contentTypeKey, r.ContentType)
+		}
 	}
 	resp, err := req.Execute(r.Method, r.URL)
 	if err != nil {
 		err = RedactError(err)
-		c.logExchange(ctx, r, attempt, 0, start, err)
+		if logging {
+			c.logExchange(ctx, r, attempt, 0, start, err)
+		}
 		return nil, err
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()
-	reply := &Reply{Status: raw.StatusCode, ContentType: raw.Header.Get("Content-Type")}
+	reply := &Reply{Status: raw.StatusCode, ContentType: raw.Header.Get(contentTypeKey)}
 	if raw.ContentLength > int64(c.maxBody) {
 		err = fmt.Errorf("%w (%d bytes announced, limit %d)", ErrReplyTooLarge, raw.ContentLength, c.maxBody)
-	} else if reply.Body, err = io.ReadAll(io.LimitReader(raw.Body, int64(c.maxBody)+1)); err != nil {
+	} else if reply.Body, err = readCapped(raw.Body, raw.ContentLength, c.maxBody); err != nil {
 		err = RedactError(err)
 	} else if len(reply.Body) > c.maxBody {
 		reply.Body = nil
 		err = fmt.Errorf("%w (limit %d bytes)", ErrReplyTooLarge, c.maxBody)
 	}
-	c.logExchange(ctx, r, attempt, reply.Status, start, err)
+	if logging {
+		c.logExchange(ctx, r, attempt, reply.Status, start, err)
+	}
 	if errors.Is(err, ErrReplyTooLarge) {
 		return reply, err
 	}
@@ -131,6 +144,41 @@ func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, err
 		return nil, err
 	}
 	return reply, nil
+}
+
+const contentTypeKey = "Content-Type"
+
+// contentTypes holds header values for the content types the SDK sends, so
+// that a request shares one instead of allocating its own.
+var contentTypes = map[string][]string{
+	"application/json":                  {"application/json"},
+	"application/x-www-form-urlencoded": {"application/x-www-form-urlencoded"},
+}
+
+// readCapped reads r to its end, but never more than limit+1 bytes, so a
+// result longer than limit means the body was too large. The buffer is sized
+// from the announced length, when there is one within the limit, so that a
+// reply is read with one allocation.
+func readCapped(r io.Reader, announced int64, limit int) ([]byte, error) {
+	size := 512
+	if announced >= 0 && announced < int64(limit) {
+		size = int(announced) + 1 // room for the read that finds io.EOF
+	}
+	size = min(size, limit+1)
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):min(cap(b), limit+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil || len(b) > limit {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func (c *Client) logExchange(ctx context.Context, r *Request, attempt, status int, start time.Time, err error) {
