@@ -94,7 +94,7 @@ func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 	if err != nil {
 		return nil, fmt.Errorf("apiusb: encoding %s parameters: %w", CancelService, err)
 	}
-	env, token, err := c.call(ctx, CancelService, params)
+	env, token, err := c.call(ctx, CancelService, params, func() any { return new(wireCancelData) })
 	if env == nil {
 		return nil, err
 	}
@@ -108,9 +108,13 @@ func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 	return resp, nil
 }
 
-// cancelDataKeys are the members of a CCancelOrder reply's data that
-// decodeCancel reads, in the order of its value array.
-var cancelDataKeys = [...]string{"code", "message", "data"}
+// wireCancelData is how a CCancelOrder reply's data object is decoded, each
+// member kept raw to be read leniently.
+type wireCancelData struct {
+	Code    json.RawMessage `json:"code"`
+	Message json.RawMessage `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
 
 // decodeCancel fills a response from env and judges its data. The error is
 // nil only for data.code 200; ret is judged by the caller (env.refused).
@@ -118,16 +122,13 @@ var cancelDataKeys = [...]string{"code", "message", "data"}
 // logging a response cannot leak a token the provider echoed.
 func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.APIError) {
 	resp := &CancelOrderResponse{Ret: env.Ret, Msg: httpx.Scrub(env.Msg, secret)}
-	// env.Data is part of a body that parseEnvelope found valid, so its
-	// members can be sliced out without decoding it again.
-	if kindOf(env.Data) != "an object" {
-		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: data is %s", errNoCode, kindOf(env.Data)))
+	data := env.Data.(*wireCancelData)
+	if env.DataKind != "" {
+		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: data is %s", errNoCode, env.DataKind))
 	}
-	var fields [len(cancelDataKeys)]json.RawMessage
-	members(env.Data, cancelDataKeys[:], fields[:])
-	resp.Data.Message = httpx.Scrub(textOf(fields[1]), secret)
-	resp.Data.Data = httpx.Scrub(textOf(fields[2]), secret)
-	raw := fields[0]
+	resp.Data.Message = httpx.Scrub(textOf(data.Message), secret)
+	resp.Data.Data = httpx.Scrub(textOf(data.Data), secret)
+	raw := data.Code
 	if raw == nil || isNull(raw) {
 		return resp, noCode(env, resp.Msg, errNoCode)
 	}

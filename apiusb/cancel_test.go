@@ -186,7 +186,7 @@ func TestOddDataIsNotSuccess(t *testing.T) {
 		{"array (the seed's curl reply)", `[{"lengthPre":14,"comCode":"zhongtong","noPre":"75351","noCount":548102}]`, "data is an array"},
 		{"empty array", `[]`, "data is an array"},
 		{"null", `null`, "data is null"},
-		{"missing", ``, "data is missing"},
+		{"missing", ``, "no data.code"},
 		{"number", `200`, "data is a number"},
 		{"object without code", `{"message":"success","data":"取消成功"}`, "no data.code"},
 		{"null code", `{"code":null}`, "no data.code"},

@@ -291,7 +291,7 @@ func tokenRefused(ret int) bool { return ret == 401 || ret == 403 || ret == 406 
 // envelope. Transient failures are retried under the client's policy; a
 // refused access token is replaced once and the identical params re-sent.
 // The token sent last is returned, for scrubbing the provider's messages.
-func (c *Client) call(ctx context.Context, service string, params url.Values) (env *envelope, token string, err error) {
+func (c *Client) call(ctx context.Context, service string, params url.Values, newData func() any) (env *envelope, token string, err error) {
 	if token, err = c.token(ctx); err != nil {
 		return nil, "", err
 	}
@@ -306,7 +306,7 @@ func (c *Client) call(ctx context.Context, service string, params url.Values) (e
 				}
 				return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", service, scrubError(err, token))
 			}
-			e, apiErr := parseEnvelope(service, reply)
+			e, apiErr := parseEnvelope(service, reply, newData())
 			if apiErr == nil {
 				env = e
 				apiErr = e.refused(service, token)

@@ -40,7 +40,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		reply := &httpx.Reply{Status: status, ContentType: "application/json", Body: body}
-		env, apiErr := parseEnvelope(CancelService, reply)
+		env, apiErr := parseEnvelope(CancelService, reply, new(wireCancelData))
 		if (env == nil) == (apiErr == nil) {
 			t.Fatalf("parseEnvelope = %v, %v: want exactly one", env, apiErr)
 		}

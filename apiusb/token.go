@@ -238,14 +238,15 @@ func (s *TokenSource) fetch(ctx context.Context, _ bool) (auth.Token, error) {
 			}
 			return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", TokenService, scrubError(err, s.secret))
 		}
-		env, apiErr := parseEnvelope(TokenService, reply)
+		var fields map[string]json.RawMessage
+		env, apiErr := parseEnvelope(TokenService, reply, &fields)
 		if apiErr == nil {
 			apiErr = env.refused(TokenService, s.secret)
 		}
 		if apiErr != nil {
 			return retryable(env, apiErr), apiErr
 		}
-		t, apiErr := s.token(env)
+		t, apiErr := s.token(env, fields)
 		if apiErr != nil {
 			return false, apiErr
 		}
@@ -267,15 +268,17 @@ var (
 var chinaTime = time.FixedZone("UTC+8", 8*60*60)
 
 // token reads an ApplyToken envelope with ret 200.
-func (s *TokenSource) token(env *envelope) (auth.Token, *werrors.APIError) {
+func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (auth.Token, *werrors.APIError) {
 	fail := func(cause error) *werrors.APIError {
 		e := unusable(TokenService, env.Status, cause)
 		e.Message = "unexpected ApplyToken reply"
 		return e
 	}
-	var fields map[string]json.RawMessage
-	if kindOf(env.Data) != "an object" || json.Unmarshal(env.Data, &fields) != nil {
-		return auth.Token{}, fail(fmt.Errorf("%w: data is %s", ErrNoAccessToken, kindOf(env.Data)))
+	if env.DataKind != "" {
+		return auth.Token{}, fail(fmt.Errorf("%w: data is %s", ErrNoAccessToken, env.DataKind))
+	}
+	if fields == nil {
+		return auth.Token{}, fail(fmt.Errorf("%w: data is missing", ErrNoAccessToken))
 	}
 	var value string
 	if raw := fields["access_token"]; kindOf(raw) == "a string" {
