@@ -117,15 +117,11 @@ func (e CancelWaybillEvent) LogValue() slog.Value {
 // UnmarshalJSON decodes the event, accepting CreateTime as a number or as a
 // string holding one.
 func (e *CancelWaybillEvent) UnmarshalJSON(b []byte) error {
-	type plain CancelWaybillEvent
-	aux := struct {
-		*plain
-		CreateTime flexCreateTime `json:"CreateTime"`
-	}{plain: (*plain)(e)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	var wire cancelWaybillJSON
+	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
 	}
-	e.CreateTime = int64(aux.CreateTime)
+	*e = wire.event()
 	return nil
 }
 
@@ -445,20 +441,8 @@ type eventHead struct {
 	Encrypt string `xml:"Encrypt" json:"Encrypt"`
 }
 
-// headNames are eventHead's XML names, in the order of its fields.
-var headNames = [...]string{"Event", "Encrypt"}
-
-// decode reads the head from body, in format f. A body of the flat shape
-// WeChat sends is read by wxmsg.Flat; anything else by wxmsg.Decode, which
-// gives the same result for that shape at several times the cost (for a
-// safe-mode envelope, whose Encrypt is long, most of the cost of the
-// request).
+// decode reads the head from body, in format f.
 func (hd *eventHead) decode(f wxmsg.Format, body []byte) error {
-	var vals [len(headNames)]string
-	if wxmsg.Flat(f, body, headNames[:], vals[:]) {
-		hd.Event, hd.Encrypt = vals[0], vals[1]
-		return nil
-	}
 	return wxmsg.Decode(f, body, hd)
 }
 

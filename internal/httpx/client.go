@@ -158,27 +158,14 @@ var contentTypes = map[string][]string{
 // readCapped reads r to its end, but never more than limit+1 bytes, so a
 // result longer than limit means the body was too large. The buffer is sized
 // from the announced length, when there is one within the limit, so that a
-// reply is read with one allocation.
+// reply is usually read with one allocation.
 func readCapped(r io.Reader, announced int64, limit int) ([]byte, error) {
-	size := 512
-	if announced >= 0 && announced < int64(limit) {
-		size = int(announced) + 1 // room for the read that finds io.EOF
+	var buf bytes.Buffer
+	if announced >= 0 && announced <= int64(limit) {
+		buf.Grow(int(announced) + bytes.MinRead) // ReadFrom wants MinRead free to finish
 	}
-	size = min(size, limit+1)
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):min(cap(b), limit+1)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil || len(b) > limit {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
+	_, err := buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
+	return buf.Bytes(), err
 }
 
 func (c *Client) logExchange(ctx context.Context, r *Request, attempt, status int, start time.Time, err error) {
