@@ -106,7 +106,8 @@ func WithTokenRetry(p waybill.RetryPolicy) TokenOption {
 	}
 }
 
-// WithTokenLogger logs ApplyToken exchanges at debug level. The app secret
+// WithTokenLogger logs ApplyToken exchanges at debug level, and store
+// failures the token source works around at warn level. The app secret
 // travels in the request body, which is never logged.
 func WithTokenLogger(l *slog.Logger) TokenOption {
 	return func(c *tokenConfig) error {
@@ -182,10 +183,11 @@ func NewTokenSource(appKey, appSecret string, opts ...TokenOption) (*TokenSource
 		lifetime: cfg.lifetime,
 	}
 	cache, err := auth.NewCachedSource(auth.CacheConfig{
-		Key:   "apiusb:" + appKey,
-		Fetch: s.fetch,
-		Store: cfg.store,
-		Now:   cfg.now,
+		Key:    "apiusb:" + appKey,
+		Fetch:  s.fetch,
+		Store:  cfg.store,
+		Now:    cfg.now,
+		Logger: cfg.logger,
 	})
 	if err != nil {
 		return nil, err
