@@ -41,6 +41,7 @@ const (
 	OrderCarrierRefuses                   // errcode 9300501 with the order's CarrierCode and CarrierMessage
 )
 
+// String names the state in plain words.
 func (s OrderState) String() string {
 	switch s {
 	case OrderOpen:
