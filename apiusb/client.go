@@ -304,7 +304,7 @@ func (c *Client) call(ctx context.Context, service string, params url.Values, ne
 				if errors.Is(err, httpx.ErrReplyTooLarge) {
 					return false, unusable(service, reply.Status, err)
 				}
-				return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", service, scrubError(err, token))
+				return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", service, httpx.ScrubError(err, token))
 			}
 			e, apiErr := parseEnvelope(service, reply, newData())
 			if apiErr == nil {
@@ -332,54 +332,4 @@ func (c *Client) call(ctx context.Context, service string, params url.Values, ne
 		}
 	})
 	return env, token, err
-}
-
-// scrubError returns err unchanged unless its text, or that of an error it
-// wraps, contains one of secrets; then it returns a new error with the
-// secrets replaced, keeping only a context error to match. Transport errors
-// arrive with their URL already redacted, so this is a last line of defence.
-func scrubError(err error, secrets ...string) error {
-	if !leaks(err, secrets) {
-		return err
-	}
-	msg := httpx.Scrub(err.Error(), secrets...)
-	for _, ce := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, ce) {
-			return &scrubbedError{msg: msg, cause: ce}
-		}
-	}
-	return &scrubbedError{msg: msg}
-}
-
-type scrubbedError struct {
-	msg   string
-	cause error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.cause }
-
-// leaks reports whether the text of err or of any error in its chain
-// contains a non-empty secret.
-func leaks(err error, secrets []string) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(msg, s) {
-			return true
-		}
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return leaks(u.Unwrap(), secrets)
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if leaks(e, secrets) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -141,21 +141,3 @@ func TestClientPrintsNoSecret(t *testing.T) {
 		}
 	}
 }
-
-// scrubError is the last line of defence for an error text carrying a
-// secret that redaction missed.
-func TestScrubError(t *testing.T) {
-	t.Parallel()
-	plain := errors.New("nothing to see")
-	if scrubError(plain, "s3cret") != plain {
-		t.Error("an error without secrets must be returned as is")
-	}
-	inner := fmt.Errorf("dial: token s3cret refused: %w", context.DeadlineExceeded)
-	err := scrubError(fmt.Errorf("post: %w", inner), "s3cret", "")
-	assertNoSecret(t, err, "s3cret")
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "REDACTED") {
-		t.Errorf("scrubbed = %v", err)
-	}
-	joined := scrubError(errors.Join(plain, errors.New("s3cret")), "s3cret")
-	assertNoSecret(t, joined, "s3cret")
-}

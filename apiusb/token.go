@@ -238,7 +238,7 @@ func (s *TokenSource) fetch(ctx context.Context, _ bool) (auth.Token, error) {
 			if errors.Is(err, httpx.ErrReplyTooLarge) {
 				return false, unusable(TokenService, reply.Status, err)
 			}
-			return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", TokenService, scrubError(err, s.secret))
+			return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", TokenService, httpx.ScrubError(err, s.secret))
 		}
 		var fields map[string]json.RawMessage
 		env, apiErr := parseEnvelope(TokenService, reply, &fields)

@@ -237,7 +237,7 @@ func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error
 	err := httpx.Retry(ctx, s.retry, func(attempt int) (bool, error) {
 		reply, err := s.http.Send(ctx, req, attempt)
 		if err != nil {
-			return !errors.Is(err, httpx.ErrReplyTooLarge), s.scrubErr(err)
+			return !errors.Is(err, httpx.ErrReplyTooLarge), httpx.ScrubError(err, s.secret)
 		}
 		var tr tokenReply
 		if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, &tr); apiErr != nil {
@@ -265,13 +265,4 @@ func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error
 		return false, nil
 	})
 	return tok, err
-}
-
-// scrubErr keeps the secret out of an error that carries it in its text in a
-// way RedactError did not catch.
-func (s *WeChatTokenSource) scrubErr(err error) error {
-	if msg := err.Error(); httpx.Scrub(msg, s.secret) != msg {
-		return errors.New(httpx.Scrub(msg, s.secret))
-	}
-	return err
 }

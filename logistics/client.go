@@ -238,7 +238,7 @@ func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out
 				if httpx.RequestMaybeSent(err) {
 					outcomeUnknown = true
 				}
-				return ctx.Err() == nil, fmt.Errorf("logistics: %s: %w", op, err)
+				return ctx.Err() == nil, fmt.Errorf("logistics: %s: %w", op, httpx.ScrubError(err, token))
 			}
 			apiErr := interpret(op, reply, out, token)
 			if apiErr == nil {

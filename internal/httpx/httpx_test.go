@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -243,5 +244,36 @@ func TestParseBaseURL(t *testing.T) {
 		if _, err := ParseBaseURL(bad); err == nil {
 			t.Errorf("ParseBaseURL(%q) accepted", bad)
 		}
+	}
+}
+
+func TestScrubError(t *testing.T) {
+	t.Parallel()
+	plain := errors.New("nothing to see")
+	if ScrubError(plain, "s3cret") != plain {
+		t.Error("an error without secrets must be returned as is")
+	}
+	noSecret := func(err error) {
+		t.Helper()
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err)} {
+			if strings.Contains(text, "s3cret") {
+				t.Errorf("secret in %q", text)
+			}
+		}
+		if u := errors.Unwrap(err); u != nil && strings.Contains(u.Error(), "s3cret") {
+			t.Errorf("secret in the wrapped %q", u)
+		}
+	}
+	inner := fmt.Errorf("dial: token s3cret refused: %w", context.DeadlineExceeded)
+	err := ScrubError(fmt.Errorf("post: %w", inner), "s3cret", "")
+	noSecret(err)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "REDACTED") {
+		t.Errorf("scrubbed = %v", err)
+	}
+	// A secret only deep in a joined error is found too.
+	joined := ScrubError(errors.Join(plain, errors.New("s3cret")), "s3cret")
+	noSecret(joined)
+	if joined == error(nil) || errors.Is(joined, context.Canceled) {
+		t.Errorf("joined = %v", joined)
 	}
 }

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -66,4 +67,55 @@ func Scrub(s string, secrets ...string) string {
 		}
 	}
 	return s
+}
+
+// ScrubError returns err unchanged unless its text, or that of an error it
+// wraps, contains one of secrets; then it returns a new error with the
+// secrets replaced, which still matches context.Canceled or
+// context.DeadlineExceeded if err did. Transport errors arrive with their
+// URL already redacted by RedactError, so this is the last line of defence.
+func ScrubError(err error, secrets ...string) error {
+	if !leaks(err, secrets) {
+		return err
+	}
+	msg := Scrub(err.Error(), secrets...)
+	for _, ce := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, ce) {
+			return &scrubbedError{msg: msg, cause: ce}
+		}
+	}
+	return &scrubbedError{msg: msg}
+}
+
+type scrubbedError struct {
+	msg   string
+	cause error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.cause }
+
+// leaks reports whether the text of err or of any error it wraps contains
+// a non-empty secret.
+func leaks(err error, secrets []string) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(msg, s) {
+			return true
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return leaks(u.Unwrap(), secrets)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if leaks(e, secrets) {
+				return true
+			}
+		}
+	}
+	return false
 }
