@@ -21,7 +21,7 @@ func Example() {
 	defer srv.Close()
 	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "BAB7EDF04019A6C7876096B88B611769"})
 
-	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithTokenURL(srv.URL))
+	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func ExampleClient_CancelOrder_refused() {
 	defer srv.Close()
 	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "PICKED-UP", State: apiusbtest.TaskPickedUp})
 
-	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithTokenURL(srv.URL))
+	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -138,7 +138,9 @@ func TestCancelOrderErrcodes(t *testing.T) {
 		{45011, werrors.ErrRateLimited},
 		{-1, werrors.ErrSystem},
 		{-1000, werrors.ErrSystem},
-		{41001, nil},
+		{41001, werrors.ErrInvalidToken}, // no token sent: never refreshed
+		{48001, werrors.ErrUnauthorized},
+		{47001, werrors.ErrInvalidParam},
 		{9399999, nil},
 	}
 	for _, cs := range cases {
@@ -161,8 +163,8 @@ func TestCancelOrderErrcodes(t *testing.T) {
 			if cs.want != nil && !errors.Is(err, cs.want) {
 				t.Fatalf("errors.Is(%v, %v) = false", err, cs.want)
 			}
-			if cs.want == nil && apiErr.Sentinel() != nil {
-				t.Fatalf("unknown code matched %v", apiErr.Sentinel())
+			if cs.want == nil && apiErr.Sentinel != nil {
+				t.Fatalf("unknown code matched %v", apiErr.Sentinel)
 			}
 			if resp == nil || resp.ErrCode != cs.code || resp.DeliveryResultCode != 7001 {
 				t.Fatalf("resp = %+v, want the decoded reply alongside the error", resp)

@@ -20,7 +20,7 @@ func ExampleClient_CancelOrder() {
 	wechat.AddOrder(logisticstest.Order{OrderID: "01234567890123456789", DeliveryID: "SF", WaybillID: "123456789"})
 
 	tokens, err := auth.NewWeChatTokenSource(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
-		auth.WithTokenURL(wechat.URL))
+		auth.WithBaseURL(wechat.URL))
 	if err != nil {
 		panic(err)
 	}

@@ -41,7 +41,7 @@ func wechatAgainst(t *testing.T, store auth.Store) (*auth.WeChatTokenSource, *at
 		fmt.Fprintf(w, `{"access_token":"%s-%d","expires_in":7200}`, downToken, n)
 	}))
 	t.Cleanup(endpoint.Close)
-	src, err := auth.NewWeChatTokenSource(downAppID, downSecret, auth.WithTokenURL(endpoint.URL), auth.WithStore(store))
+	src, err := auth.NewWeChatTokenSource(downAppID, downSecret, auth.WithBaseURL(endpoint.URL), auth.WithStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}

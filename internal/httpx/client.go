@@ -25,8 +25,11 @@ const DefaultMaxReplyBytes = 1 << 20
 // caller brings none.
 const DefaultTimeout = 30 * time.Second
 
-// UserAgent is sent with every request.
-const UserAgent = "waybill-go/1"
+// ErrRedirect is the cause of the error for a 3xx reply. Neither WeChat
+// nor APIUSB redirects a client, and following one would send the request
+// (its access token, its secrets) to whatever host the Location names, so
+// redirects are never followed.
+var ErrRedirect = errors.New("reply is a redirect, which is never followed")
 
 // ErrReplyTooLarge is returned when a reply exceeds the configured cap.
 var ErrReplyTooLarge = errors.New("reply body exceeds the size limit")
@@ -36,6 +39,7 @@ type Config struct {
 	HTTPClient    *http.Client // nil: a client with DefaultTimeout
 	MaxReplyBytes int64        // 0: DefaultMaxReplyBytes
 	Logger        *slog.Logger // nil: no logging
+	UserAgent     string       // appended to the SDK's own User-Agent, e.g. "myshop/2.1"
 }
 
 // Client sends requests through resty. It is safe for concurrent use.
@@ -46,7 +50,8 @@ type Client struct {
 }
 
 // New builds a Client. The caller's *http.Client is copied, never modified:
-// resty would otherwise install a transport on it.
+// resty would otherwise install a transport on it. The copy never follows
+// redirects: a 3xx reply is returned as it is.
 func New(cfg Config) *Client {
 	var hc http.Client
 	if cfg.HTTPClient != nil {
@@ -55,8 +60,10 @@ func New(cfg Config) *Client {
 		hc.Timeout = DefaultTimeout
 	}
 	rc := resty.NewWithClient(&hc)
+	// After resty, which may install its own redirect policy.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	rc.SetLogger(quietLogger{})
-	rc.SetHeader("User-Agent", UserAgent)
+	rc.SetHeader("User-Agent", UserAgent(cfg.UserAgent))
 	// Both providers answer JSON. Setting Accept also spares resty a
 	// content-type regexp on every request.
 	rc.SetHeader("Accept", "application/json")

@@ -95,7 +95,7 @@ type Request struct {
 
 // Server is a stateful fake of WeChat's token endpoints and express business
 // order/cancel API, served over real loopback HTTP like httptest.Server. Point
-// auth.WithTokenURL and logistics.WithBaseURL at URL, or use Client.
+// auth.WithBaseURL and logistics.WithBaseURL at URL, or use Client.
 //
 // It issues tokens, rejects expired (42001) and unknown or invalidated
 // (40001) ones, runs order/cancel against an order book the test seeds, can
@@ -178,7 +178,7 @@ func (s *Server) Client(opts ...logistics.Option) (*logistics.Client, error) {
 // fetches from this fake. opts are applied after the ones pointing it here.
 func (s *Server) TokenSource(opts ...auth.WeChatOption) (*auth.WeChatTokenSource, error) {
 	return auth.NewWeChatTokenSource(DefaultAppID, DefaultAppSecret,
-		append([]auth.WeChatOption{auth.WithTokenURL(s.URL)}, opts...)...)
+		append([]auth.WeChatOption{auth.WithBaseURL(s.URL)}, opts...)...)
 }
 
 // AddOrder puts an order into the order book, replacing one with the same
