@@ -203,7 +203,8 @@ func (c *Client) noCode(env *envelope, cause error) pipeline.Judgement {
 // Cancel implements waybill.Canceller: OrderID is sent as orderId,
 // WaybillID as taskId and Reason as cancelMsg; all three are required.
 // DeliveryID and OpenID are not used. The result's Message is data.data
-// ("取消成功"), or data.message when data.data is empty.
+// ("取消成功"), or data.message when data.data is empty; after a lost
+// answer settled by a code mapped to ErrDuplicateCancel it says so.
 func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybill.CancelResult, error) {
 	if err := errors.Join(
 		required("OrderID", "orderId", req.OrderID),
@@ -212,13 +213,16 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 	); err != nil {
 		return nil, err
 	}
-	resp, err := c.CancelOrder(ctx, &CancelOrderRequest{OrderID: req.OrderID, TaskID: req.WaybillID, CancelMsg: req.Reason})
+	resp, settled, err := c.cancelOrder(ctx, &CancelOrderRequest{OrderID: req.OrderID, TaskID: req.WaybillID, CancelMsg: req.Reason})
 	if err != nil {
 		return nil, err
 	}
 	msg := resp.Data.Data
 	if msg == "" {
 		msg = resp.Data.Message
+	}
+	if settled {
+		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
 	}
 	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
 }
