@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	werrors "github.com/waybill-go/waybill/errors"
@@ -56,12 +57,17 @@ func (c *Client) do(ctx context.Context, ep *endpoint, req, out any) error {
 		_ = json.Unmarshal(reply.Body, &head) // best effort: only for the messages
 		code, codeErr = json.Number(strings.Trim(string(raw), `"`)).Int64()
 	}
+	body = reply.Body
+	if codeErr == nil && len(raw) > 0 && raw[0] == '"' { // "0": decode the rest as if it were 0
+		top["errcode"] = json.RawMessage(strconv.FormatInt(code, 10))
+		body, _ = json.Marshal(top)
+	}
 	switch {
 	case hasCode && codeErr != nil:
 		return unusable(reply.Status, fmt.Errorf("errcode %.40s is not a number", raw))
 	case hasCode && code != 0:
 		if out != nil {
-			_ = json.Unmarshal(reply.Body, out)
+			_ = json.Unmarshal(body, out)
 		}
 		return &werrors.APIError{Provider: werrors.ProviderWeChat, Op: ep.op, Code: int(code), Message: httpx.Scrub(head.Msg, token),
 			CarrierCode: head.CarrCode, CarrierMessage: httpx.Scrub(head.CarrMsg, token), HTTPStatus: reply.Status}
@@ -71,7 +77,7 @@ func (c *Client) do(ctx context.Context, ep *endpoint, req, out any) error {
 		return unusable(reply.Status, errors.New("reply has neither errcode nor the success members"))
 	}
 	if out != nil {
-		if err := json.Unmarshal(reply.Body, out); err != nil {
+		if err := json.Unmarshal(body, out); err != nil {
 			return unusable(reply.Status, fmt.Errorf("decoding reply: %w", err))
 		}
 	}
