@@ -117,7 +117,7 @@ func endpointCases() []endpointCase {
 			name: "AddOrder", method: "POST", path: "/cgi-bin/express/business/order/add",
 			keys:   []string{"add_source", "biz_id", "cargo", "custom_remark", "delivery_id", "expect_time", "insured", "openid", "order_id", "receiver", "sender", "service", "shop"},
 			golden: "order_add_reply.json",
-			call: func(ctx context.Context, c *logistics.Client) (any, error) { return c.AddOrder(ctx, sampleOrder()) },
+			call:   func(ctx context.Context, c *logistics.Client) (any, error) { return c.AddOrder(ctx, sampleOrder()) },
 			check: func(t *testing.T, resp any) {
 				r := resp.(*logistics.AddOrderResponse)
 				want := []logistics.WaybillData{{Key: "SF_bagAddr", Value: "广州"}, {Key: "SF_mark", Value: "101- 07-03 509"}}
@@ -287,7 +287,10 @@ func endpointCases() []endpointCase {
 					t.Errorf("decoded %+v", r)
 				}
 			},
-			nilReq: func(ctx context.Context, c *logistics.Client) error { _, err := c.PreviewTemplate(ctx, nil); return err },
+			nilReq: func(ctx context.Context, c *logistics.Client) error {
+				_, err := c.PreviewTemplate(ctx, nil)
+				return err
+			},
 		},
 		{
 			name: "UpdateBusiness", method: "POST", path: "/cgi-bin/express/delivery/service/business/update",

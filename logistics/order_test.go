@@ -30,7 +30,9 @@ func TestAddOrderValidate(t *testing.T) {
 		{"name over 64 bytes", func(r *logistics.AddOrderRequest) { r.Sender.Name = strings.Repeat("张", 22) }, []string{"Sender.Name"}},
 		{"post code over 10 bytes", func(r *logistics.AddOrderRequest) { r.Receiver.PostCode = "12345678901" }, []string{"Receiver.PostCode"}},
 		{"cargo count and weight", func(r *logistics.AddOrderRequest) { r.Cargo.Count, r.Cargo.Weight = 0, 0 }, []string{"Cargo.Count", "Cargo.Weight"}},
-		{"cargo NaN and negative sizes", func(r *logistics.AddOrderRequest) { r.Cargo.Weight, r.Cargo.SpaceX, r.Cargo.SpaceZ = math.NaN(), -1, math.Inf(1) },
+		{"cargo NaN and negative sizes", func(r *logistics.AddOrderRequest) {
+			r.Cargo.Weight, r.Cargo.SpaceX, r.Cargo.SpaceZ = math.NaN(), -1, math.Inf(1)
+		},
 			[]string{"Cargo.SpaceX", "Cargo.SpaceZ", "Cargo.Weight"}},
 		{"empty cargo detail list", func(r *logistics.AddOrderRequest) { r.Cargo.DetailList = nil }, []string{"Cargo.DetailList"}},
 		{"cargo item", func(r *logistics.AddOrderRequest) { r.Cargo.DetailList[1] = logistics.CargoItem{} },
