@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/waybill-go/waybill"
-	werrors "github.com/waybill-go/waybill/errors"
 )
 
 // CancelOrderRequest is the body of order/cancel.
@@ -21,12 +20,12 @@ type CancelOrderRequest struct {
 // matching errors.ErrInvalidParam that names it.
 func (r *CancelOrderRequest) Validate() error {
 	if r == nil {
-		return &werrors.ParamError{Field: "CancelOrderRequest", Reason: "is nil"}
+		return nilRequest("CancelOrderRequest")
 	}
 	return errors.Join(
-		required("OrderID", r.OrderID),
-		required("DeliveryID", r.DeliveryID),
-		required("WaybillID", r.WaybillID),
+		text("OrderID", r.OrderID, true, 0),
+		text("DeliveryID", r.DeliveryID, true, 0),
+		text("WaybillID", r.WaybillID, true, 0),
 	)
 }
 
@@ -98,13 +97,4 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
 	}
 	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
-}
-
-// required returns a *errors.ParamError for a required field that is empty
-// (or only white space), nil otherwise.
-func required(field, value string) error {
-	if isBlank(value) {
-		return &werrors.ParamError{Field: field, Reason: "is required"}
-	}
-	return nil
 }

@@ -287,7 +287,7 @@ var _ http.Handler = (*EventHandler)(nil)
 // NewEventHandler checks cfg and returns a handler for it. The errors match
 // errors.ErrInvalidParam and name the field; none repeats a secret.
 func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
-	if err := required("EventConfig.Token", cfg.Token); err != nil {
+	if err := text("EventConfig.Token", cfg.Token, true, 0); err != nil {
 		return nil, err
 	}
 	h := &EventHandler{
@@ -305,7 +305,7 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 				Reason: fmt.Sprintf("must be empty or %d base64 characters encoding 32 bytes (got %d characters)", wxcrypto.KeyLength, len(cfg.EncodingAESKey)),
 			}
 		}
-		if err := required("EventConfig.AppID", cfg.AppID); err != nil {
+		if err := text("EventConfig.AppID", cfg.AppID, true, 0); err != nil {
 			return nil, &werrors.ParamError{Field: "EventConfig.AppID", Reason: "is required with an EncodingAESKey"}
 		}
 		c, err := wxcrypto.New(cfg.EncodingAESKey, cfg.AppID)

@@ -117,6 +117,7 @@ type Server struct {
 	requests  fake.Log[Request]
 	fetches   int
 	ridSerial int
+	shop      shopBook // the rest of the 物流助手 API: orders.go
 }
 
 // Option configures NewServer.
@@ -160,6 +161,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc(PathToken, s.handleToken)
 	mux.HandleFunc(PathStableToken, s.handleStableToken)
 	mux.HandleFunc(PathCancelOrder, s.handleCancel)
+	s.addShopRoutes(mux) // orders.go
 	s.Server = httptest.NewServer(s.intercept(mux))
 	return s
 }
