@@ -16,7 +16,7 @@ func TestRunsTheWholeLife(t *testing.T) {
 		"TEST_bagAddr = 深圳市",
 		"100001  快递员已揽件",
 		"200001  到达深圳转运中心",
-		"-> too late: the waybill already has tracking events",
+		"-> too late: the parcel is already with the courier",
 		"-> waybill TEST000000000003: cancelled",
 		"order_status 1 (cancelled)",
 	} {
