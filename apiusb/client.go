@@ -343,6 +343,8 @@ func (c *Client) call(ctx context.Context, service string, params url.Values, ou
 		},
 		Judge: judge,
 		Out:   out,
+		// The client's one service is a cancellation; see WithDataCodes.
+		AlreadyDone: werrors.ErrDuplicateCancel,
 	}
 	if c.tokens != nil {
 		call.Tokens = c.tokens

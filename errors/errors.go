@@ -71,6 +71,16 @@ var (
 	// before. For most shop backends this means the goal is already met.
 	ErrDuplicateCancel = stderrors.New("waybill: order already cancelled")
 
+	// ErrDuplicateOrder is WeChat errcode 9300522: the order_id was used
+	// before. After an order/add whose answer was lost, logistics.Client
+	// turns it into the order that attempt created; on a first attempt it
+	// means the shop's order ID is not unique.
+	ErrDuplicateOrder = stderrors.New("waybill: order ID already used")
+
+	// ErrAccountNotBound is WeChat errcode 9300525 or 9300530: the carrier
+	// account (biz_id) is not bound to the app, or not approved yet.
+	ErrAccountNotBound = stderrors.New("waybill: carrier account not bound")
+
 	// ErrCarrier is WeChat errcode 9300501: the carrier refused. The
 	// carrier's own code and message are in APIError.CarrierCode and
 	// APIError.CarrierMessage.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/waybill-go/waybill"
+	werrors "github.com/waybill-go/waybill/errors"
 )
 
 // CancelOrderRequest is the body of order/cancel.
@@ -37,7 +38,8 @@ type CancelOrderResponse struct {
 	DeliveryResultMsg  string `json:"delivery_resultmsg"`
 }
 
-var cancelEndpoint = newEndpoint("order/cancel", http.MethodPost, "/cgi-bin/express/business/order/cancel", nil, nil)
+var cancelEndpoint = newEndpoint("order/cancel", http.MethodPost, shopPrefix+"order/cancel", nil, nil).
+	alreadyDone(werrors.ErrDuplicateCancel)
 
 // CancelOrder cancels a waybill: POST /cgi-bin/express/business/order/cancel.
 //
@@ -61,6 +63,16 @@ var cancelEndpoint = newEndpoint("order/cancel", http.MethodPost, "/cgi-bin/expr
 // by that earlier attempt, so CancelOrder reports success and returns the
 // 9300524 response with a nil error. A 9300524 on the first attempt is an
 // error matching errors.ErrDuplicateCancel.
+//
+// When the outcome is still unknown after the retries (the last attempt's
+// answer was lost too, or was a system error), CancelOrder asks order/get
+// (GetOrder) once, within the same context: if WeChat says the order is
+// cancelled, it reports success with a response whose ErrMsg says how it
+// knows; if the order is still open, it returns the cancel's own error.
+// If that query fails as well, the cancel's error is returned, its text
+// telling of the failed query; it matches what the cancel's error matched
+// (errors.ErrSystem, or a transport error), never the query's, and
+// cancelling again is safe.
 func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*CancelOrderResponse, error) {
 	resp, _, err := c.cancelOrder(ctx, req)
 	return resp, err
@@ -73,8 +85,19 @@ func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 		return nil, false, err
 	}
 	resp := new(CancelOrderResponse)
-	out, err := c.call(ctx, cancelEndpoint, req, resp, nil)
+	queried := false
+	settle := func(ctx context.Context) (bool, error) {
+		queried = true
+		got, err := c.GetOrder(ctx, &GetOrderRequest{OrderID: req.OrderID, OpenID: req.OpenID, DeliveryID: req.DeliveryID, WaybillID: req.WaybillID})
+		if err != nil {
+			return false, err
+		}
+		return got.OrderStatus == OrderStatusCancelled, nil
+	}
+	out, err := c.call(ctx, cancelEndpoint, req, resp, settle)
 	switch {
+	case err == nil && queried:
+		return &CancelOrderResponse{ErrMsg: settledByQuery}, true, nil
 	case err == nil:
 		return resp, out.Settled, nil
 	case isAPIError(err):
@@ -82,6 +105,9 @@ func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 	}
 	return nil, false, err
 }
+
+// settledByQuery is the ErrMsg of a cancellation order/get confirmed.
+const settledByQuery = "cancelled: order/get confirmed it after the cancel's answer was lost"
 
 // Cancel implements waybill.Canceller: it maps OrderID, WaybillID,
 // DeliveryID and OpenID onto CancelOrder. OrderID, WaybillID and DeliveryID
@@ -93,7 +119,7 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 		return nil, err
 	}
 	msg := resp.ErrMsg
-	if settled {
+	if settled && resp.ErrMsg != settledByQuery {
 		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
 	}
 	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil

@@ -506,8 +506,10 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	if !strings.Contains(logs.String(), "access_token=REDACTED") || strings.Contains(logs.String(), secret) {
 		t.Fatalf("debug log:\n%s", logs.String())
 	}
-	if c := strings.Count(logs.String(), "http exchange"); c != 2 {
-		t.Fatalf("%d log lines, want one per attempt", c)
+	// Two cancel attempts, then two of order/get, which asks whether the
+	// lost attempts cancelled the order.
+	if c, q := strings.Count(logs.String(), `"op":"order/cancel"`), strings.Count(logs.String(), `"op":"order/get"`); c != 2 || q != 2 {
+		t.Fatalf("%d order/cancel and %d order/get log lines, want one per attempt, 2 each:\n%s", c, q, logs.String())
 	}
 }
 

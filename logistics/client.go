@@ -239,8 +239,9 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 			return r, nil
 		},
 		Judge:  func(r *httpx.Reply) pipeline.Judgement { return wxapi.Judge(c.pipe, &ep.wx, r, out) },
-		Out:    out,
-		Settle: settle,
+		Out:         out,
+		AlreadyDone: ep.done,
+		Settle:      settle,
 	}
 	if c.tokens != nil {
 		call.Tokens = c.tokens

@@ -20,6 +20,15 @@ type endpoint struct {
 	method string // http.MethodPost or http.MethodGet
 	path   string // e.g. "/cgi-bin/express/business/order/add"
 	wx     wxapi.Endpoint
+	// done is the sentinel of a refusal meaning the call's effect is
+	// already there; after a lost answer it means the call succeeded.
+	done error
+}
+
+// alreadyDone sets e's "already done" sentinel and returns e.
+func (e *endpoint) alreadyDone(s error) *endpoint {
+	e.done = s
+	return e
 }
 
 // newEndpoint describes an API. success names the top-level reply members
@@ -39,7 +48,7 @@ const (
 // The shop-side endpoints. The success members are those WeChat's
 // documented success samples carry: several of these replies have no errcode.
 var (
-	epAddOrder        = newEndpoint("order/add", http.MethodPost, shopPrefix+"order/add", []string{"order_id", "waybill_id"}, nil)
+	epAddOrder        = newEndpoint("order/add", http.MethodPost, shopPrefix+"order/add", []string{"order_id", "waybill_id"}, nil).alreadyDone(werrors.ErrDuplicateOrder)
 	epGetOrder        = newEndpoint("order/get", http.MethodPost, shopPrefix+"order/get", []string{"order_id", "waybill_id"}, nil)
 	epBatchGetOrder   = newEndpoint("order/batchget", http.MethodPost, shopPrefix+"order/batchget", []string{"order_list"}, nil)
 	epGetPath         = newEndpoint("path/get", http.MethodPost, shopPrefix+"path/get", []string{"waybill_id", "path_item_num"}, nil)

@@ -3,6 +3,7 @@ package logistics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 )
 
@@ -221,8 +222,34 @@ type AddOrderResponse struct {
 // DeliveryID, 9300522 the OrderID was used before, 9300526 a field is too
 // long, 9300534 and 9300536 a WxAppID that does not belong with this mini
 // program, 9300535 incomplete Shop data.
+//
+// Lost answers: when an attempt may have reached WeChat without its answer
+// coming back and a retry is refused with 9300522 (errors.ErrDuplicateOrder:
+// "this order_id was used"), that attempt created the waybill. AddOrder
+// then reads it with GetOrder and returns its order ID, waybill ID and
+// waybill data, with a nil error, rather than create a second shipment or
+// report a failure. Should that read fail, the error says so and wraps the
+// read's error. A 9300522 on the first attempt is an error matching
+// errors.ErrDuplicateOrder.
 func (c *Client) AddOrder(ctx context.Context, req *AddOrderRequest) (*AddOrderResponse, error) {
-	return send[AddOrderResponse](ctx, c, epAddOrder, req)
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	resp := new(AddOrderResponse)
+	out, err := c.call(ctx, epAddOrder, req, resp, nil)
+	switch {
+	case err == nil && out.Settled:
+		got, err := c.GetOrder(ctx, &GetOrderRequest{OrderID: req.OrderID, OpenID: req.OpenID, DeliveryID: req.DeliveryID})
+		if err != nil {
+			return nil, fmt.Errorf("logistics: order/add: the order exists (an attempt whose answer was lost created it), but reading it failed: %w", err)
+		}
+		return &AddOrderResponse{OrderID: got.OrderID, WaybillID: got.WaybillID, WaybillData: got.WaybillData}, nil
+	case err == nil:
+		return resp, nil
+	case isAPIError(err):
+		return resp, err
+	}
+	return nil, err
 }
 
 // GetOrderRequest is the body of order/get.

@@ -20,10 +20,11 @@
 //   - A rejected token is invalidated and replaced once per call, and the
 //     same call sent again; a second rejection is final.
 //   - Lost answers: when an attempt may have reached the provider without
-//     its answer reaching the SDK, and a later attempt is refused with an
-//     error matching errors.ErrDuplicateCancel, the call succeeded (an
-//     earlier attempt did it). When the outcome is still unknown after the
-//     retries, Call.Settle asks the provider.
+//     its answer reaching the SDK, and a later attempt is refused with the
+//     call's "already done" sentinel (errors.ErrDuplicateCancel for a
+//     cancel), the call succeeded: an earlier attempt did it. When the
+//     outcome is still unknown after the retries, Call.Settle asks the
+//     provider.
 //   - Every access token sent and every secret of the call is removed from
 //     the provider's texts before they reach an error, a log or the
 //     decoded reply.

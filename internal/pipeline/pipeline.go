@@ -66,6 +66,11 @@ type Call struct {
 	// after every reply, so that a provider echoing a secret cannot put it
 	// into what the caller gets back.
 	Out any
+	// AlreadyDone is the sentinel of a refusal that means the call's
+	// effect is already there (errors.ErrDuplicateCancel for a cancel):
+	// heard after an attempt whose answer was lost, it means that attempt
+	// did it, and the call succeeds. nil: no such refusal.
+	AlreadyDone error
 	// Settle, if set, is asked when the call's outcome is still unknown
 	// after the retries: an attempt may have reached the provider, and no
 	// later reply said what happened. It reports whether the call's effect
@@ -78,8 +83,7 @@ type Outcome struct {
 	Attempts  int  // exchanges made, the one after a token refresh included
 	Refreshed bool // the access token was replaced once during the call
 	// Settled is true when success was established after a lost answer:
-	// a retry heard "already done" (an error matching
-	// errors.ErrDuplicateCancel), or Settle said so.
+	// a retry heard "already done" (Call.AlreadyDone), or Settle said so.
 	Settled bool
 }
 
@@ -123,7 +127,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 				secrets.add(token)
 				continue // the same call again with the new token
 			}
-			if mayHaveActed && errors.Is(j.Err, werrors.ErrDuplicateCancel) {
+			if mayHaveActed && c.AlreadyDone != nil && errors.Is(j.Err, c.AlreadyDone) {
 				// An earlier attempt most likely did it; its answer was lost.
 				out.Settled = true
 				last = Judgement{Verdict: Success}

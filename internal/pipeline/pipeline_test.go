@@ -139,8 +139,9 @@ func call(p *Pipeline, srv *server, ts TokenSource, out *reply) *Call {
 			return &httpx.Request{Method: http.MethodPost, URL: srv.URL + "/op?access_token=" + token,
 				Body: []byte(`{"same":"body"}`), ContentType: "application/json", LogOp: "op"}, nil
 		},
-		Judge: judgeReply(p, out),
-		Out:   out,
+		Judge:       judgeReply(p, out),
+		Out:         out,
+		AlreadyDone: werrors.ErrDuplicateCancel,
 	}
 }
 

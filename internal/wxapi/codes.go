@@ -28,12 +28,25 @@ var businessCodes = map[int]error{
 	47001:  werrors.ErrInvalidParam, // data format error
 	930561: werrors.ErrInvalidParam, // 物流助手: parameter error
 	// 物流助手 (express business) orders.
-	40199:   werrors.ErrWaybillNotFound,  // no such waybill_id
-	9300503: werrors.ErrDeliveryNotFound, // no such delivery_id
-	930563:  werrors.ErrOrderNotFound,    // no such order_id
-	9300506: werrors.ErrAlreadyHasTrace,  // the waybill has a trace: too late to cancel
-	9300524: werrors.ErrDuplicateCancel,  // cancelled before
-	9300501: werrors.ErrCarrier,          // the carrier refused: see delivery_resultcode
+	40199:   werrors.ErrWaybillNotFound,    // no such waybill_id
+	9300503: werrors.ErrDeliveryNotFound,   // no such delivery_id
+	930563:  werrors.ErrOrderNotFound,      // no such order_id
+	9300506: werrors.ErrAlreadyHasTrace,    // the waybill has a trace: too late to cancel
+	9300524: werrors.ErrDuplicateCancel,    // cancelled before
+	9300501: werrors.ErrCarrier,            // the carrier refused: see delivery_resultcode
+	9300502: werrors.ErrCarrier,            // the carrier's system failed
+	9300522: werrors.ErrDuplicateOrder,     // order_id used before
+	9300525: werrors.ErrAccountNotBound,    // biz_id not bound
+	9300530: werrors.ErrAccountNotBound,    // biz_id not bound, or not approved
+	9300531: werrors.ErrInvalidCredentials, // wrong carrier account or password
+	9300528: werrors.ErrWaybillNotFound,    // invalid waybill_id
+	9300507: werrors.ErrInvalidParam,       // wrong order Token (path/update)
+	9300512: werrors.ErrInvalidParam,       // malformed field
+	9300517: werrors.ErrInvalidParam,       // update_type invalid
+	9300526: werrors.ErrInvalidParam,       // a field is too long
+	9300534: werrors.ErrInvalidParam,       // malformed add_source or wx_appid
+	9300535: werrors.ErrInvalidParam,       // invalid shop: goods name, picture or count
+	9300536: werrors.ErrInvalidParam,       // invalid wx_appid
 }
 
 // tokenCodes maps the errcodes of the token endpoints (/cgi-bin/token,
