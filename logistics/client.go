@@ -238,7 +238,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 			}
 			return r, nil
 		},
-		Judge:  func(r *httpx.Reply) pipeline.Judgement { return wxapi.Judge(c.pipe, &ep.wx, r, out) },
+		Judge:       func(r *httpx.Reply) pipeline.Judgement { return wxapi.Judge(c.pipe, &ep.wx, r, out) },
 		Out:         out,
 		AlreadyDone: ep.done,
 		Settle:      settle,
