@@ -1,6 +1,7 @@
 package apisec
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,7 +11,10 @@ import (
 
 // Every type of this package that holds a key prints and logs only its
 // identifiers (app ID, key numbers) and the sizes of what it holds: String,
-// GoString, Format (all verbs) and LogValue agree.
+// GoString, Format (all verbs) and LogValue agree. The configuration types
+// also encode to JSON that way, because slog's JSON handler encodes a value
+// nested in a struct or slice with encoding/json, bypassing LogValue; none
+// of them is ever sent on the wire.
 
 const redacted = "REDACTED"
 
@@ -38,6 +42,21 @@ func group(kv ...string) slog.Value {
 		attrs = append(attrs, slog.String(kv[i], kv[i+1]))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// object renders the same pairs as a JSON object, in order.
+func object(kv ...string) []byte {
+	b := []byte{'{'}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, kv[i])
+		b = append(b, ':')
+		v, _ := json.Marshal(kv[i+1]) // a string always marshals
+		b = append(b, v...)
+	}
+	return append(b, '}')
 }
 
 // secret says whether a secret is set, never what it is.
@@ -70,6 +89,9 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 
 // LogValue logs the identifiers only.
 func (c Config) LogValue() slog.Value { return group(c.fields()...) }
+
+// MarshalJSON encodes the identifiers only.
+func (c Config) MarshalJSON() ([]byte, error) { return object(c.fields()...), nil }
 
 func (k *Keys) fields() []string {
 	if k == nil {
@@ -110,6 +132,9 @@ func (c PlatformConfig) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c
 // LogValue logs the identifiers only.
 func (c PlatformConfig) LogValue() slog.Value { return group(c.fields()...) }
 
+// MarshalJSON encodes the identifiers only.
+func (c PlatformConfig) MarshalJSON() ([]byte, error) { return object(c.fields()...), nil }
+
 func (p *Platform) fields() []string {
 	if p == nil {
 		return nil
@@ -149,3 +174,6 @@ func (t TestKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.Strin
 
 // LogValue logs the identifiers only.
 func (t TestKeys) LogValue() slog.Value { return group(t.fields()...) }
+
+// MarshalJSON encodes the identifiers only.
+func (t TestKeys) MarshalJSON() ([]byte, error) { return object(t.fields()...), nil }
