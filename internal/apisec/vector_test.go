@@ -251,3 +251,26 @@ func TestGuideReplyDeprecatedSerialPicksDeprecatedSignature(t *testing.T) {
 		t.Fatalf("OpenReply = %v, want ErrBadSignature", err)
 	}
 }
+
+// The platform side opens the guide's exact request, signature and all,
+// back to the original parameters.
+func TestGuideRequestOpensOnPlatform(t *testing.T) {
+	p, err := NewPlatform(PlatformConfig{
+		AppID: guideAppID, SymmetricKey: guideSymKey, SymmetricSN: guideSymSN,
+		AppPublicKeyPEM: retiringPubPEM(t), PlatformKeyPEM: []byte(guideAppKeyPEM), PlatformSN: guidePlatformSN,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := http.Header{}
+	hdr.Set(HeaderAppID, guideAppID)
+	hdr.Set(HeaderTimestamp, "1635927954")
+	hdr.Set(HeaderSignature, guideReqSig)
+	plain, err := p.OpenRequest(guideURLPath, hdr, []byte(guideReqBody), time.Unix(guideReqTS, 0))
+	if err != nil {
+		t.Fatalf("OpenRequest: %v", err)
+	}
+	if string(plain) != guideReqOriginal {
+		t.Errorf("OpenRequest = %s\nwant %s", plain, guideReqOriginal)
+	}
+}
