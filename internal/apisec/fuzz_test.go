@@ -13,9 +13,9 @@ import (
 
 // Fuzz modes: how the fuzzer's bytes reach the code under test.
 const (
-	modeRaw      = iota // body and headers as given, with the guide's keys
-	modeSigned          // body as given, validly signed: reaches envelope parsing
-	modeSealed          // body is the plaintext, validly sealed and signed: reaches payload checks
+	modeRaw    = iota // body and headers as given, with the guide's keys
+	modeSigned        // body as given, validly signed: reaches envelope parsing
+	modeSealed        // body is the plaintext, validly sealed and signed: reaches payload checks
 	modeCount
 )
 
