@@ -74,9 +74,11 @@ func (k *Keys) sealRequest(urlpath string, body []byte, ts int64, iv []byte, non
 //     (ErrAppID), whose "_timestamp" equals the header's and whose "_n" is
 //     a non-empty string (ErrPayload).
 //
-// It returns the payload without the "_n", "_appid" and "_timestamp"
-// members: a JSON object holding the API's reply members in their original
-// order, ready to decode into the typed response.
+// It returns the plaintext exactly as WeChat encrypted it: the API's reply
+// members together with "_n", "_appid" and "_timestamp", which decoding
+// into the typed response ignores. (A member that appears twice counts as
+// encoding/json counts it: the last one wins. The plaintext is
+// authenticated by a key only WeChat and the app hold.)
 func (k *Keys) OpenReply(urlpath string, hdr http.Header, body []byte, sentAt, now time.Time) (plain []byte, err error) {
 	if err := checkURLPath(urlpath); err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenRequest: %v", err)
 	}
-	if !jsonEqual(t, got, []byte(req)) {
+	if !jsonEqual(t, withoutSecurity(t, got), []byte(req)) {
 		t.Errorf("OpenRequest = %s, want %s", got, req)
 	}
 
@@ -52,9 +52,30 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenReply: %v", err)
 	}
-	if string(plain) != reply {
+	if !jsonEqual(t, withoutSecurity(t, plain), []byte(reply)) {
 		t.Errorf("OpenReply = %s, want %s", plain, reply)
 	}
+}
+
+// withoutSecurity checks that plain has the three security members and
+// returns it without them (member order is not kept).
+func withoutSecurity(t testing.TB, plain []byte) []byte {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(plain, &m); err != nil {
+		t.Fatalf("%s: %v", plain, err)
+	}
+	for _, k := range []string{memberNonce, memberAppID, memberTimestamp} {
+		if _, ok := m[k]; !ok {
+			t.Fatalf("%s has no %s", plain, k)
+		}
+		delete(m, k)
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func jsonEqual(t testing.TB, a, b []byte) bool {
@@ -124,8 +145,11 @@ func TestSealRequestEmptyBody(t *testing.T) {
 			t.Fatalf("SealRequest(%q): %v", in, err)
 		}
 		got, err := f.platform.OpenRequest(testURLPath, hdr, body, t0)
-		if err != nil || string(got) != "{}" {
-			t.Errorf("OpenRequest after SealRequest(%q) = %s, %v; want {}", in, got, err)
+		if err != nil {
+			t.Fatalf("OpenRequest after SealRequest(%q): %v", in, err)
+		}
+		if rest := withoutSecurity(t, got); string(rest) != "{}" {
+			t.Errorf("OpenRequest after SealRequest(%q) = %s; want only the security members", in, got)
 		}
 	}
 }
@@ -330,9 +354,15 @@ func TestOpenReplyRefuses(t *testing.T) {
 		{"no _n", func() ([]byte, http.Header) {
 			return f.craft(t, `{"_appid":"`+testAppID+`","_timestamp":`+strconv.FormatInt(ts, 10)+`}`, ts, testURLPath)
 		}, ErrPayload},
-		{"repeated _appid", func() ([]byte, http.Header) {
-			return f.craft(t, plainOf(testAppID, ts, `"_appid":"`+testAppID+`"`), ts, testURLPath)
+		{"_appid not a string", func() ([]byte, http.Header) {
+			return f.craft(t, `{"_n":"abcdefghabcdefgh","_appid":1,"_timestamp":`+strconv.FormatInt(ts, 10)+`}`, ts, testURLPath)
+		}, ErrAppID},
+		{"_n not a string", func() ([]byte, http.Header) {
+			return f.craft(t, `{"_n":1,"_appid":"`+testAppID+`","_timestamp":`+strconv.FormatInt(ts, 10)+`}`, ts, testURLPath)
 		}, ErrPayload},
+		{"later _appid of another app", func() ([]byte, http.Header) {
+			return f.craft(t, plainOf(testAppID, ts, `"_appid":"wxother"`), ts, testURLPath)
+		}, ErrAppID},
 		{"payload not an object", func() ([]byte, http.Header) {
 			return f.craft(t, `[1,2,3]`, ts, testURLPath)
 		}, ErrPayload},
@@ -459,7 +489,7 @@ func TestOpenReplyCertificateRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, k := range map[string]*Keys{"retiring certificate": old, "new certificate": f.keys} {
-		if got, err := k.OpenReply(testURLPath, hdr, body, t0, t0); err != nil || string(got) != `{"errcode":0}` {
+		if got, err := k.OpenReply(testURLPath, hdr, body, t0, t0); err != nil || !jsonEqual(t, withoutSecurity(t, got), []byte(`{"errcode":0}`)) {
 			t.Errorf("%s: OpenReply = %s, %v", name, got, err)
 		}
 	}
@@ -499,18 +529,18 @@ func TestOpenReplyAnySaltLength(t *testing.T) {
 	}
 }
 
-// The returned payload keeps the reply's members in order, drops only the
-// three security members and never aliases the input.
+// The returned plaintext is exactly what was encrypted, wherever the
+// security members stand in it.
 func TestOpenReplyPayload(t *testing.T) {
 	f := newFixture(t)
 	ts := t0.Unix()
-	plain := `{"errcode":0,"_n":"abcdefghabcdefgh","list":[1, 2],"_appid":"` + testAppID + `","x":{"y":null},"_timestamp":` + strconv.FormatInt(ts, 10) + `}`
+	plain := ` {"errcode":0,"_n":"abcdefghabcdefgh","list":[1, 2],"_appid":"` + testAppID + `","x":{"y":null},"_timestamp":` + strconv.FormatInt(ts, 10) + "}\n"
 	body, hdr := f.craft(t, plain, ts, testURLPath)
 	got, err := f.keys.OpenReply(testURLPath, hdr, body, t0, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"errcode":0,"list":[1, 2],"x":{"y":null}}`; string(got) != want {
-		t.Errorf("OpenReply = %s, want %s", got, want)
+	if string(got) != plain {
+		t.Errorf("OpenReply = %q, want %q", got, plain)
 	}
 }

@@ -45,6 +45,8 @@
 // (OpenReply). A reply is accepted only when its app ID, platform serial,
 // signature, timestamp, ciphertext and the members inside all check out;
 // each refusal matches one of the Err* values of this package (errors.Is).
+// The opened plaintext keeps its "_n", "_appid" and "_timestamp" members:
+// decoding it into the typed response ignores them.
 //
 // # Server side
 //

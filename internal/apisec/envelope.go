@@ -92,95 +92,42 @@ func openEnvelope(aead cipher.AEAD, env envelope, ad []byte) ([]byte, error) {
 	return plain, nil
 }
 
-// security holds the security members found in a plaintext.
-type security struct {
-	nonce, appID       string
-	ts                 int64
-	hasNonce, hasAppID bool
-	hasTS              bool
+// securityMembers are the three members of every plaintext, kept raw so
+// that presence (even as null) and type can both be checked.
+type securityMembers struct {
+	Nonce     json.RawMessage `json:"_n"`
+	AppID     json.RawMessage `json:"_appid"`
+	Timestamp json.RawMessage `json:"_timestamp"`
 }
 
-// any reports whether any security member was present.
-func (s security) any() bool { return s.hasNonce || s.hasAppID || s.hasTS }
+func (m securityMembers) any() bool { return m.Nonce != nil || m.AppID != nil || m.Timestamp != nil }
 
-// errMember is the reason splitObject refuses a member; callers wrap it in
-// the sentinel that fits their side.
-var errMember = errors.New("malformed member")
+// jsonSpace is JSON's whitespace.
+const jsonSpace = " \t\r\n"
 
-// splitObject walks the JSON object obj once. It takes the security members
-// out (each must appear at most once and have the right type) and returns
-// the other members in their original order, comma-separated, without the
-// surrounding braces. Member names are re-encoded; values are kept as
-// written.
-func splitObject(obj []byte) (members []byte, sec security, err error) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, sec, fmt.Errorf("%w: not a JSON object", errMember)
+// objectMembers checks that body is a single JSON object (or nothing, which
+// stands for {}) and returns its security members and the text between its
+// braces, unchanged.
+func objectMembers(body []byte) (inner []byte, sec securityMembers, err error) {
+	b := bytes.Trim(body, jsonSpace)
+	if len(b) == 0 {
+		return nil, sec, nil
 	}
-	var out bytes.Buffer
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, sec, fmt.Errorf("%w: not a JSON object", errMember)
-		}
-		name, _ := tok.(string) // object keys are always strings
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, sec, fmt.Errorf("%w: not a JSON object", errMember)
-		}
-		switch name {
-		case memberNonce:
-			err = takeString(raw, &sec.nonce, &sec.hasNonce)
-		case memberAppID:
-			err = takeString(raw, &sec.appID, &sec.hasAppID)
-		case memberTimestamp:
-			err = takeTimestamp(raw, &sec.ts, &sec.hasTS)
-		default:
-			if out.Len() > 0 {
-				out.WriteByte(',')
-			}
-			key, _ := json.Marshal(name) // a string always marshals
-			out.Write(key)
-			out.WriteByte(':')
-			out.Write(raw)
-		}
-		if err != nil {
-			return nil, sec, fmt.Errorf("%w %q: %v", errMember, name, err)
-		}
+	// Unmarshal validates the whole input before decoding; as b starts
+	// with '{' and is valid, it is one object and ends with '}'.
+	if b[0] != '{' || json.Unmarshal(b, &sec) != nil {
+		return nil, sec, errors.New("not a single JSON object")
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, sec, fmt.Errorf("%w: not a JSON object", errMember)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, sec, fmt.Errorf("%w: data after the JSON object", errMember)
-	}
-	return out.Bytes(), sec, nil
+	return bytes.Trim(b[1:len(b)-1], jsonSpace), sec, nil
 }
 
-var errRepeated = errors.New("appears more than once")
-
-func takeString(raw json.RawMessage, dst *string, seen *bool) error {
-	if *seen {
-		return errRepeated
+// jsonString decodes raw as a JSON string.
+func jsonString(raw json.RawMessage) (string, bool) {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
 	}
-	*seen = true
-	if len(raw) == 0 || raw[0] != '"' {
-		return errors.New("is not a string")
-	}
-	return json.Unmarshal(raw, dst)
-}
-
-func takeTimestamp(raw json.RawMessage, dst *int64, seen *bool) error {
-	if *seen {
-		return errRepeated
-	}
-	*seen = true
-	v, err := parseSeconds(string(raw))
-	if err != nil {
-		return errors.New("is not a positive whole number of seconds")
-	}
-	*dst = v
-	return nil
+	return s, true
 }
 
 // parseSeconds accepts a positive decimal integer written without sign,
@@ -194,7 +141,8 @@ func parseSeconds(s string) (int64, error) {
 }
 
 // plaintext builds the plaintext WeChat's guide shows: the three security
-// members first, then the original members.
+// members first, then the original members (the text between the body's
+// braces, unchanged).
 func plaintext(nonce, appID, ts string, members []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(48 + len(nonce) + len(appID) + len(ts) + len(members))

@@ -41,8 +41,8 @@ var (
 	ErrDecrypt = errors.New("apisec: cannot decrypt message")
 
 	// ErrPayload is a decrypted plaintext that is not a JSON object, or
-	// whose "_n" or "_timestamp" member is missing, repeated, of the wrong
-	// type, or (for "_timestamp") differs from the header.
+	// whose "_n" or "_timestamp" member is missing or of the wrong type, or
+	// (for "_timestamp") differs from the header.
 	ErrPayload = errors.New("apisec: malformed decrypted payload")
 
 	// ErrBody is a body given to SealRequest or SealReply that is not a

@@ -1,7 +1,9 @@
 package apisec
 
 import (
+	"bytes"
 	"crypto/cipher"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,10 +68,7 @@ func sealMessage(aead cipher.AEAD, appID, sn, urlpath string, body []byte, ts in
 	if ts <= 0 {
 		return nil, "", fmt.Errorf("%w: the clock reads before 1970", ErrTimestamp)
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		body = []byte("{}")
-	}
-	members, sec, err := splitObject(body)
+	members, sec, err := objectMembers(body)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrBody, err)
 	}
@@ -95,32 +94,32 @@ func headerTimestamp(hdr http.Header) (string, int64, error) {
 }
 
 // openMessage decrypts a sealed body whose signature and timestamp were
-// checked, verifies its security members against appID and the header's
-// timestamp, and returns the payload without them: a JSON object with the
-// other members in their original order.
+// checked and verifies its security members against appID and the
+// header's timestamp. It returns the plaintext as it was encrypted.
 func openMessage(aead cipher.AEAD, appID, sn, urlpath, tsText string, ts int64, env envelope) ([]byte, error) {
 	plain, err := openEnvelope(aead, env, additionalData(urlpath, appID, tsText, sn))
 	if err != nil {
 		return nil, err
 	}
-	members, sec, err := splitObject(plain)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPayload, err)
+	b := bytes.TrimLeft(plain, jsonSpace)
+	var sec securityMembers
+	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &sec) != nil {
+		return nil, fmt.Errorf("%w: the payload is not a JSON object", ErrPayload)
 	}
-	switch {
-	case !sec.hasAppID:
+	if sec.AppID == nil {
 		return nil, fmt.Errorf("%w: the payload has no %q member", ErrAppID, memberAppID)
-	case sec.appID != appID:
-		return nil, fmt.Errorf("%w: the payload's %q is another app's", ErrAppID, memberAppID)
-	case !sec.hasTS:
-		return nil, fmt.Errorf("%w: the payload has no %q member", ErrPayload, memberTimestamp)
-	case sec.ts != ts:
-		return nil, fmt.Errorf("%w: the payload's %q differs from %s", ErrPayload, memberTimestamp, HeaderTimestamp)
-	case sec.nonce == "":
-		return nil, fmt.Errorf("%w: the payload's %q is missing or empty", ErrPayload, memberNonce)
 	}
-	out := make([]byte, 0, len(members)+2)
-	out = append(out, '{')
-	out = append(out, members...)
-	return append(out, '}'), nil
+	if id, ok := jsonString(sec.AppID); !ok || id != appID {
+		return nil, fmt.Errorf("%w: the payload's %q is not this app's", ErrAppID, memberAppID)
+	}
+	if sec.Timestamp == nil {
+		return nil, fmt.Errorf("%w: the payload has no %q member", ErrPayload, memberTimestamp)
+	}
+	if v, err := parseSeconds(string(sec.Timestamp)); err != nil || v != ts {
+		return nil, fmt.Errorf("%w: the payload's %q is not %s as a number", ErrPayload, memberTimestamp, HeaderTimestamp)
+	}
+	if n, ok := jsonString(sec.Nonce); !ok || n == "" {
+		return nil, fmt.Errorf("%w: the payload's %q is missing, empty or not a string", ErrPayload, memberNonce)
+	}
+	return plain, nil
 }

@@ -122,8 +122,8 @@ func refuse(code int, msg string, err error) error {
 // headers, the app's signature with the 32-byte PSS salt the guide
 // prescribes, a timestamp within Window of now, a sealed body that
 // decrypts, and "_n", "_appid" and "_timestamp" members that check out.
-// Every error is a *RequestError. It returns the request's JSON object
-// without the security members.
+// Every error is a *RequestError. It returns the decrypted plaintext: the
+// request's members together with "_n", "_appid" and "_timestamp".
 func (p *Platform) OpenRequest(urlpath string, hdr http.Header, body []byte, now time.Time) (plain []byte, err error) {
 	appID, tsHeader, sig := hdr.Get(HeaderAppID), hdr.Get(HeaderTimestamp), hdr.Get(HeaderSignature)
 	switch {
