@@ -19,11 +19,7 @@ import (
 // to the request. The errors it returns match ErrURLPath, ErrBody or
 // ErrTimestamp.
 func (k *Keys) SealRequest(urlpath string, body []byte, now time.Time) (sealed []byte, hdr http.Header, err error) {
-	iv, err := newIV(k.rand)
-	if err != nil {
-		return nil, nil, err
-	}
-	nonce, err := newNonce(k.rand)
+	iv, nonce, err := randomParts(k.rand)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -180,11 +180,15 @@ func newNonce(r io.Reader) (string, error) {
 	return string(out), nil
 }
 
-// newIV returns a random 12-byte IV.
-func newIV(r io.Reader) ([]byte, error) {
+// randomParts returns a random 12-byte IV and a random nonce.
+func randomParts(r io.Reader) ([]byte, string, error) {
 	iv := make([]byte, ivSize)
 	if _, err := io.ReadFull(r, iv); err != nil {
-		return nil, fmt.Errorf("apisec: reading randomness: %w", err)
+		return nil, "", fmt.Errorf("apisec: reading randomness: %w", err)
 	}
-	return iv, nil
+	nonce, err := newNonce(r)
+	if err != nil {
+		return nil, "", err
+	}
+	return iv, nonce, nil
 }

@@ -85,29 +85,26 @@ func (f fixture) craft(t testing.TB, plain string, ts int64, adURLPath string) (
 // signReply signs body as the platform would, for testURLPath.
 func (f fixture) signReply(t testing.TB, body []byte, ts int64) http.Header {
 	t.Helper()
-	tsText := strconv.FormatInt(ts, 10)
-	sig, err := sign(f.platform.key, digest(testURLPath, f.tk.AppID, tsText, body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := http.Header{}
-	h.Set(HeaderAppID, f.tk.AppID)
-	h.Set(HeaderTimestamp, tsText)
+	h := signedHeader(t, f.platform.key, body, ts)
 	h.Set(HeaderSerial, f.tk.PlatformSN)
-	h.Set(HeaderSignature, sig)
 	return h
 }
 
 // signRequest signs body as the app would, for testURLPath.
 func (f fixture) signRequest(t testing.TB, body []byte, ts int64) http.Header {
 	t.Helper()
+	return signedHeader(t, f.keys.priv, body, ts)
+}
+
+func signedHeader(t testing.TB, key *rsa.PrivateKey, body []byte, ts int64) http.Header {
+	t.Helper()
 	tsText := strconv.FormatInt(ts, 10)
-	sig, err := sign(f.keys.priv, digest(testURLPath, f.tk.AppID, tsText, body))
+	sig, err := sign(key, digest(testURLPath, testAppID, tsText, body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := http.Header{}
-	h.Set(HeaderAppID, f.tk.AppID)
+	h.Set(HeaderAppID, testAppID)
 	h.Set(HeaderTimestamp, tsText)
 	h.Set(HeaderSignature, sig)
 	return h

@@ -168,11 +168,7 @@ func (p *Platform) OpenRequest(urlpath string, hdr http.Header, body []byte, now
 // the deprecated pair when a retiring key is configured). A test that wants
 // a faulty reply alters what it returns, or passes an old now.
 func (p *Platform) SealReply(urlpath string, reply []byte, now time.Time) (body []byte, hdr http.Header, err error) {
-	iv, err := newIV(p.rand)
-	if err != nil {
-		return nil, nil, err
-	}
-	nonce, err := newNonce(p.rand)
+	iv, nonce, err := randomParts(p.rand)
 	if err != nil {
 		return nil, nil, err
 	}
