@@ -86,6 +86,7 @@ func New(cfg Config) *Client {
 type Reply struct {
 	Status      int
 	ContentType string
+	Header      http.Header // the reply's headers (WeChat API security signs replies in them)
 	Body        []byte
 }
 
@@ -132,7 +133,7 @@ func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, err
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()
-	reply := &Reply{Status: raw.StatusCode, ContentType: raw.Header.Get(contentTypeKey)}
+	reply := &Reply{Status: raw.StatusCode, ContentType: raw.Header.Get(contentTypeKey), Header: raw.Header}
 	if raw.ContentLength > int64(c.maxBody) {
 		err = fmt.Errorf("%w (%d bytes announced, limit %d)", ErrReplyTooLarge, raw.ContentLength, c.maxBody)
 	} else if reply.Body, err = readCapped(raw.Body, raw.ContentLength, c.maxBody); err != nil {
