@@ -96,7 +96,8 @@ type Request struct {
 	URL         string
 	Body        []byte // sent as is; nil for none
 	ContentType string
-	LogOp       string // e.g. "order/cancel", for logs
+	Header      http.Header // more headers to send (never logged)
+	LogOp       string      // e.g. "order/cancel", for logs
 }
 
 // Send performs one exchange and reads the reply, up to the cap. A transport
@@ -117,11 +118,10 @@ func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, err
 		// A *bytes.Reader goes to http.NewRequest as is, which sets the
 		// length and GetBody itself; a []byte would be copied twice.
 		req.SetBody(bytes.NewReader(r.Body))
-		if v, ok := contentTypes[r.ContentType]; ok {
-			req.Header[contentTypeKey] = v // shared, never modified: resty clones the header
-		} else {
-			req.SetHeader(contentTypeKey, r.ContentType)
-		}
+		req.SetHeader(contentTypeKey, r.ContentType)
+	}
+	for k, vs := range r.Header {
+		req.Header[k] = vs
 	}
 	resp, err := req.Execute(r.Method, r.URL)
 	if err != nil {
@@ -155,13 +155,6 @@ func (c *Client) Send(ctx context.Context, r *Request, attempt int) (*Reply, err
 }
 
 const contentTypeKey = "Content-Type"
-
-// contentTypes holds header values for the content types the SDK sends, so
-// that a request shares one instead of allocating its own.
-var contentTypes = map[string][]string{
-	"application/json":                  {"application/json"},
-	"application/x-www-form-urlencoded": {"application/x-www-form-urlencoded"},
-}
 
 // readCapped reads r to its end, but never more than limit+1 bytes, so a
 // result longer than limit means the body was too large. The buffer is sized
