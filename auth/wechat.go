@@ -191,9 +191,6 @@ func (s *WeChatTokenSource) String() string {
 	return "auth.WeChatTokenSource{AppID:" + s.appID + " Kind:" + kind + " AppSecret:" + redacted + "}"
 }
 
-// GoString is String, so %#v shows no secret.
-func (s *WeChatTokenSource) GoString() string { return s.String() }
-
 // Format prints String for every verb.
 func (s *WeChatTokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 

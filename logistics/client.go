@@ -190,9 +190,6 @@ func (c Client) String() string {
 	return "logistics.Client{BaseURL:" + c.baseURL + " Token:" + mode + "}"
 }
 
-// GoString is String, so %#v shows no token either.
-func (c Client) GoString() string { return c.String() }
-
 // Format prints String for every verb.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
