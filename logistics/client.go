@@ -198,11 +198,13 @@ func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.Bool("access_token", c.tokens != nil))
 }
 
-func withToken(endpoint, token string) string {
+// url is ep's URL at the client's base, with token, if any, as the
+// access_token parameter.
+func (c *Client) url(ep *endpoint, token string) string {
 	if token == "" {
-		return endpoint
+		return c.baseURL + ep.path
 	}
-	return endpoint + "?access_token=" + url.QueryEscape(token)
+	return c.baseURL + ep.path + "?access_token=" + url.QueryEscape(token)
 }
 
 // do sends req (JSON-encoded; nil for none) to ep and decodes the reply
@@ -225,11 +227,10 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 			return pipeline.Outcome{}, fmt.Errorf("logistics: %s: encoding the request: %w", ep.op, err)
 		}
 	}
-	target := c.baseURL + ep.path
 	call := &pipeline.Call{
 		Op: ep.op,
 		Request: func(token string) (*httpx.Request, error) {
-			r := &httpx.Request{Method: ep.method, URL: withToken(target, token), LogOp: ep.op}
+			r := &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op}
 			if body != nil {
 				r.Body, r.ContentType = body, "application/json"
 			}

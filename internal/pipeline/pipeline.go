@@ -85,13 +85,20 @@ type Outcome struct {
 	// Settled is true when success was established after a lost answer:
 	// a retry heard "already done" (Call.AlreadyDone), or Settle said so.
 	Settled bool
+	// Asked is true when Call.Settle established it.
+	Asked bool
 }
 
 // Do runs c: token, encode, send, read (capped), judge, refresh the token
 // once, retry under the policy, typed error. See the package documentation.
 func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 	var out Outcome
-	secrets := newSecrets(c.Secrets)
+	// A constant capacity lets the list live on the stack: a call rarely
+	// holds more than a token, a refreshed token and one secret.
+	secrets := secrets{list: make([]string, 0, 4)}
+	for _, v := range c.Secrets {
+		secrets.add(v)
+	}
 	token, err := p.token(ctx, c)
 	if err != nil {
 		return out, secrets.error(err)
@@ -105,7 +112,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 	err = p.retry(ctx, func(attempt int) (bool, error) {
 		for {
 			out.Attempts++
-			j := p.exchange(ctx, c, token, attempt, secrets)
+			j := p.exchange(ctx, c, token, attempt, &secrets)
 			last = j
 			switch j.Verdict {
 			case Success:
@@ -143,7 +150,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 		case serr != nil:
 			err = &settleError{err: err, settle: serr}
 		case done:
-			out.Settled = true
+			out.Settled, out.Asked = true, true
 			err = nil
 		}
 	}

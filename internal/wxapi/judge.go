@@ -52,36 +52,22 @@ type head struct {
 	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
 }
 
-// raw is a member's JSON text. Unlike json.RawMessage it copies nothing for
-// the common short values, which matter on every call: it keeps the text
-// only for strings and numbers, whose text it copies.
+// raw is a member's JSON text. Unlike json.RawMessage it copies nothing:
+// it keeps the slice of the reply body encoding/json hands it, which is
+// safe because the body is the judge's own and nothing writes to it while
+// the judge reads the head (encoding/json asks for a copy only because it
+// cannot know that of its caller's buffer).
 type raw struct {
 	present bool
 	text    []byte
 }
 
-// UnmarshalJSON keeps a copy of b (null is kept as a present member whose
-// text is "null").
+// UnmarshalJSON keeps b (null is kept as a present member whose text is
+// "null").
 func (r *raw) UnmarshalJSON(b []byte) error {
-	r.present = true
-	switch string(b) {
-	case "0":
-		r.text = zero
-	case `""`:
-		r.text = emptyString
-	case "null":
-		r.text = null
-	default:
-		r.text = append([]byte(nil), b...)
-	}
+	r.present, r.text = true, b
 	return nil
 }
-
-var (
-	zero        = []byte("0")
-	emptyString = []byte(`""`)
-	null        = []byte("null")
-)
 
 // Judge reads a reply to ep into out (a pointer to the response struct, or
 // nil). A success is a top-level errcode of 0 (a number, or a numeric
