@@ -15,6 +15,8 @@ import (
 	"github.com/waybill-go/waybill/internal/httpx"
 	"github.com/waybill-go/waybill/internal/pipeline"
 	"github.com/waybill-go/waybill/internal/wxapi"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultBaseURL is WeChat's server API.
@@ -81,6 +83,21 @@ func WithUserAgent(app string) Option {
 	return func(c *config) error { return c.SetUserAgent(app) }
 }
 
+// WithTracerProvider records a span per call (and per token fetch), with
+// each attempt as an event, in tp: provider, operation, outcome, errcode,
+// sentinel and attempts as attributes, URLs with their credentials
+// redacted. Without it nothing is traced.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) error { return c.SetTracerProvider(tp) }
+}
+
+// WithMeterProvider records metrics in mp: waybill.calls by outcome,
+// waybill.retries, waybill.call.duration and waybill.token.refreshes.
+// Without it nothing is measured.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) error { return c.SetMeterProvider(mp) }
+}
+
 // WithTokenOptions passes options that only a token source has (such as
 // auth.WithStore, auth.WithStableToken or auth.WithClock) to the token
 // source NewAppClient builds. NewClient refuses it: its token source is
@@ -122,8 +139,8 @@ func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
 
 // NewAppClient returns a client for the app appID that gets its access
 // tokens itself, from an auth.WeChatTokenSource built with the same base
-// URL, HTTP client, logger, retry policy and User-Agent as the client: the
-// settings are given once. Options only a token source has go through
+// URL, HTTP client, logger, retry policy, User-Agent and telemetry as the
+// client: the settings are given once. Options only a token source has go through
 // WithTokenOptions; with several processes, give them all the same
 // auth.WithStore. TokenSource returns the source, to share with other
 // clients of the same app.
@@ -145,6 +162,12 @@ func NewAppClient(appID, appSecret string, opts ...Option) (*Client, error) {
 	}
 	if cfg.UserAgent != "" {
 		topts = append(topts, auth.WithUserAgent(cfg.UserAgent))
+	}
+	if tp := cfg.Telemetry.Tracer; tp != nil {
+		topts = append(topts, auth.WithTracerProvider(tp))
+	}
+	if mp := cfg.Telemetry.Meter; mp != nil {
+		topts = append(topts, auth.WithMeterProvider(mp))
 	}
 	tokens, err := auth.NewWeChatTokenSource(appID, appSecret, append(topts, cfg.tokenOpts...)...)
 	if err != nil {
