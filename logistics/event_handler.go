@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,209 +21,44 @@ import (
 	"github.com/waybill-go/waybill/internal/wxmsg"
 )
 
-// EventCancelWaybill is the Event name of a cancel_waybill push.
-const EventCancelWaybill = "cancel_waybill"
+// Defaults of EventConfig.
+const (
+	// DefaultMaxBodyBytes is how much of a push body an EventHandler reads
+	// when EventConfig.MaxBodyBytes is 0.
+	DefaultMaxBodyBytes int64 = 1 << 20
+	// DefaultMaxClockSkew is how far a push's timestamp may be from the
+	// handler's clock when EventConfig.MaxClockSkew is 0.
+	DefaultMaxClockSkew = 5 * time.Minute
+	// DefaultCallbackTimeout is the callbacks' deadline when
+	// EventConfig.CallbackTimeout is 0: short of the 5 seconds after which
+	// WeChat gives up on an answer and retries.
+	DefaultCallbackTimeout = 4 * time.Second
+)
 
-// DefaultMaxBodyBytes is how much of a push body an EventHandler reads when
-// EventConfig.MaxBodyBytes is 0.
-const DefaultMaxBodyBytes int64 = 1 << 20
-
-// CancelWaybillEvent is what WeChat pushes to a carrier when a shop cancels a
-// waybill. The tags are the wire names in both formats. CreateTime accepts a
-// JSON number or a numeric string.
+// EventConfig configures NewEventHandler. Token is required; with an
+// EncodingAESKey, AppID is too. Everything else is optional, and the zero
+// value of each field is the secure default.
 //
-// BizPwd is the shop's password at the carrier: String, GoString, Format and
-// LogValue never show it. Encoding the event with encoding/json or
-// encoding/xml does include it, as the wire format must.
-type CancelWaybillEvent struct {
-	ToUserName   string `xml:"ToUserName" json:"ToUserName"`     // the carrier mini program's user name (gh_…)
-	FromUserName string `xml:"FromUserName" json:"FromUserName"` // the ordering user's OpenID
-	CreateTime   int64  `xml:"CreateTime" json:"CreateTime"`     // event time, Unix seconds
-	MsgType      string `xml:"MsgType" json:"MsgType"`           // "event"
-	Event        string `xml:"Event" json:"Event"`               // "cancel_waybill"
-	OrderID      string `xml:"OrderID" json:"OrderID"`           // the shop's order ID
-	BizID        string `xml:"BizID" json:"BizID"`               // the shop's account ID at the carrier
-	BizPwd       string `xml:"BizPwd" json:"BizPwd"`             // the shop's password at the carrier; never printed
-	ShopAppID    string `xml:"ShopAppID" json:"ShopAppID"`       // the shop mini program's AppID
-	WayBillID    string `xml:"WayBillID" json:"WayBillID"`       // the waybill to cancel
-}
-
-const redactedBizPwd = "REDACTED"
-
-func (e CancelWaybillEvent) fields(sep string) string {
-	pwd := `""`
-	if e.BizPwd != "" {
-		pwd = redactedBizPwd
-	}
-	parts := []string{
-		"ToUserName:" + strconv.Quote(e.ToUserName),
-		"FromUserName:" + strconv.Quote(e.FromUserName),
-		"CreateTime:" + strconv.FormatInt(e.CreateTime, 10),
-		"MsgType:" + strconv.Quote(e.MsgType),
-		"Event:" + strconv.Quote(e.Event),
-		"OrderID:" + strconv.Quote(e.OrderID),
-		"BizID:" + strconv.Quote(e.BizID),
-		"BizPwd:" + pwd,
-		"ShopAppID:" + strconv.Quote(e.ShopAppID),
-		"WayBillID:" + strconv.Quote(e.WayBillID),
-	}
-	return strings.Join(parts, sep)
-}
-
-// String describes the event with BizPwd redacted.
-func (e CancelWaybillEvent) String() string {
-	return "logistics.CancelWaybillEvent{" + e.fields(" ") + "}"
-}
-
-// GoString is used by %#v; it redacts BizPwd too.
-func (e CancelWaybillEvent) GoString() string {
-	return "logistics.CancelWaybillEvent{" + e.fields(", ") + "}"
-}
-
-// Format makes every formatting verb print String (GoString for %#v), so no
-// verb reaches BizPwd.
-func (e CancelWaybillEvent) Format(f fmt.State, verb rune) {
-	s := e.String()
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		s = e.GoString()
-	case verb == 'q':
-		s = strconv.Quote(s)
-	}
-	_, _ = io.WriteString(f, s)
-}
-
-// LogValue logs the event's fields under their wire names, BizPwd redacted.
-func (e CancelWaybillEvent) LogValue() slog.Value {
-	pwd := ""
-	if e.BizPwd != "" {
-		pwd = redactedBizPwd
-	}
-	return slog.GroupValue(
-		slog.String("ToUserName", e.ToUserName),
-		slog.String("FromUserName", e.FromUserName),
-		slog.Int64("CreateTime", e.CreateTime),
-		slog.String("MsgType", e.MsgType),
-		slog.String("Event", e.Event),
-		slog.String("OrderID", e.OrderID),
-		slog.String("BizID", e.BizID),
-		slog.String("BizPwd", pwd),
-		slog.String("ShopAppID", e.ShopAppID),
-		slog.String("WayBillID", e.WayBillID),
-	)
-}
-
-// UnmarshalJSON decodes the event, accepting CreateTime as a number or as a
-// string holding one.
-func (e *CancelWaybillEvent) UnmarshalJSON(b []byte) error {
-	var wire cancelWaybillJSON
-	if err := json.Unmarshal(b, &wire); err != nil {
-		return err
-	}
-	*e = wire.event()
-	return nil
-}
-
-// cancelWaybillJSON is CancelWaybillEvent as UnmarshalJSON reads it: the
-// same names, CreateTime a number or a string holding one.
-type cancelWaybillJSON struct {
-	ToUserName   string         `json:"ToUserName"`
-	FromUserName string         `json:"FromUserName"`
-	CreateTime   flexCreateTime `json:"CreateTime"`
-	MsgType      string         `json:"MsgType"`
-	Event        string         `json:"Event"`
-	OrderID      string         `json:"OrderID"`
-	BizID        string         `json:"BizID"`
-	BizPwd       string         `json:"BizPwd"`
-	ShopAppID    string         `json:"ShopAppID"`
-	WayBillID    string         `json:"WayBillID"`
-}
-
-func (w *cancelWaybillJSON) event() CancelWaybillEvent {
-	return CancelWaybillEvent{
-		ToUserName:   w.ToUserName,
-		FromUserName: w.FromUserName,
-		CreateTime:   int64(w.CreateTime),
-		MsgType:      w.MsgType,
-		Event:        w.Event,
-		OrderID:      w.OrderID,
-		BizID:        w.BizID,
-		BizPwd:       w.BizPwd,
-		ShopAppID:    w.ShopAppID,
-		WayBillID:    w.WayBillID,
-	}
-}
-
-// flexCreateTime is a JSON integer that may arrive quoted.
-type flexCreateTime int64
-
-func (n *flexCreateTime) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
-		return nil
-	}
-	if strings.HasPrefix(s, `"`) {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s = strings.TrimSpace(s); s == "" {
-			*n = 0
-			return nil
-		}
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return errors.New("CreateTime is not an integer")
-	}
-	*n = flexCreateTime(v)
-	return nil
-}
-
-// ResultCode is the ResultCode a carrier's answer to an event carries for
-// the error its callback returned: 0 for nil, 30001 for an error matching
-// errors.ErrInvalidParam, 30002 for ErrAlreadyPickedUp, 30003 for
-// ErrInvalidWaybill, 30004 for ErrCancelNotSupported (wrapped errors count,
-// checked in that order) and -1 for anything else.
-func ResultCode(err error) int {
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, werrors.ErrInvalidParam):
-		return 30001
-	case errors.Is(err, werrors.ErrAlreadyPickedUp):
-		return 30002
-	case errors.Is(err, werrors.ErrInvalidWaybill):
-		return 30003
-	case errors.Is(err, werrors.ErrCancelNotSupported):
-		return 30004
-	}
-	return -1
-}
-
-// ResultMessage is the ResultMsg sent with a ResultCode: "success" for 0 and
-// a fixed short description otherwise. The callback's own error text is never
-// sent to WeChat, since it may describe the carrier's internals.
-func ResultMessage(code int) string {
-	switch code {
-	case 0:
-		return "success"
-	case -1:
-		return "system error"
-	case 30001:
-		return "invalid parameter"
-	case 30002:
-		return "already picked up"
-	case 30003:
-		return "invalid waybill"
-	case 30004:
-		return "cancellation not supported"
-	}
-	return "error"
-}
-
-// EventConfig configures NewEventHandler. Token is required; the other
-// fields are optional. New optional fields (such as callbacks for events this
-// package does not type yet) may be added later.
+// A callback's error picks the answer's ResultCode: see ResultCode for
+// cancel_waybill and BizResultCode for add_waybill, check_biz and
+// get_quota; a *ResultError picks any code. WeChat sees a fixed ResultMsg
+// per code, never the error's text. A panic is recovered and answered -1,
+// except a panic with http.ErrAbortHandler, which is raised again in the
+// request's goroutine for net/http to abort the response. Callbacks get a
+// context that ends at CallbackTimeout; a callback that has not returned
+// by then is answered -1 and left to finish. WeChat retries an event it got
+// no answer, or -1, to; the handler's Store answers retries of an event
+// already answered for good without calling back again (see
+// NewEventHandler).
+//
+// An event whose callback is nil is answered as before that callback
+// existed: cancel_waybill with 30004 (cancellation not supported), every
+// other event with "success" and no callback, which tells WeChat nothing
+// for add_waybill, check_biz and get_quota: set their callbacks to answer
+// them.
+//
+// EventConfig holds the Token and the EncodingAESKey: String, GoString,
+// Format (every verb) and LogValue show neither.
 type EventConfig struct {
 	// Token is the message push Token from the mini program's console. It
 	// authenticates every request (signature, msg_signature).
@@ -232,31 +66,71 @@ type EventConfig struct {
 
 	// EncodingAESKey is the 43-character key for safe and compatible mode.
 	// Empty means plain mode only: a request with encrypt_type=aes is then
-	// refused with 400. With a key, plain requests whose signature is valid
-	// are still accepted, so the console can switch modes without a
-	// redeploy.
+	// refused with 400. With a key, only encrypted pushes are accepted
+	// (see AllowPlain).
 	EncodingAESKey string
 
 	// AppID is the carrier mini program's AppID, required with a key:
 	// safe-mode messages for any other app are refused.
 	AppID string
 
-	// OnCancelWaybill handles cancel_waybill. Its error becomes the
-	// ResultCode of the answer (see ResultCode); a panic is recovered and
-	// answered -1. ctx is the request's context. WeChat retries an event
-	// it got no timely answer to (after about 5 seconds, up to 3 times), so
-	// the callback should be quick and idempotent. If it is nil,
+	// AllowPlain, with an EncodingAESKey, also accepts unencrypted pushes.
+	// They are refused (401) by default because the signature of a plain
+	// push covers the query alone, not the body: whoever sees one signed
+	// URL (in a proxy's access log, say) could post any body under it.
+	// Set it only while the console switches from plain to safe mode, so
+	// that pushes sent either way during the switch are answered, and
+	// unset it afterwards.
+	AllowPlain bool
+
+	// OnCancelWaybill handles cancel_waybill (carrier side). Its error
+	// becomes the ResultCode of the answer (see ResultCode). If it is nil,
 	// cancel_waybill is answered 30004 (cancellation not supported).
 	OnCancelWaybill func(ctx context.Context, ev *CancelWaybillEvent) error
+
+	// OnAddWaybill handles add_waybill (carrier side): it returns the
+	// waybill, or an error that becomes the ResultCode (BizResultCode).
+	// A nil result with a nil error answers the event's own WayBillID and
+	// no WaybillData.
+	OnAddWaybill func(ctx context.Context, ev *AddWaybillEvent) (*AddWaybillResult, error)
+
+	// OnCheckBiz handles check_biz (carrier side): nil accepts the shop's
+	// account, an error refuses it (BizResultCode). The answer also
+	// carries the shop's balance: OnGetQuota's, asked with the same
+	// account right after an accepted check if OnGetQuota is set, else 0.
+	OnCheckBiz func(ctx context.Context, ev *CheckBizEvent) error
+
+	// OnGetQuota handles get_quota (carrier side): the shop's balance, or
+	// an error that becomes the ResultCode (BizResultCode).
+	OnGetQuota func(ctx context.Context, ev *GetQuotaEvent) (quota int, err error)
+
+	// OnExpressPath handles add_express_path (shop side). nil answers
+	// "success"; an error, a panic or a missed deadline answers 500, so
+	// that WeChat sends the update again.
+	OnExpressPath func(ctx context.Context, ev *ExpressPathEvent) error
 
 	// MaxBodyBytes caps how much of a request body is read: 0 means
 	// DefaultMaxBodyBytes (1 MiB). A larger body is answered 413.
 	MaxBodyBytes int64
 
-	// MaxClockSkew, if positive, refuses (401) requests whose timestamp is
-	// further than this from the handler's clock, which limits replays.
-	// 0 turns the check off.
+	// MaxClockSkew refuses (401) requests whose timestamp is further than
+	// this from the handler's clock, which bounds how long a signed URL
+	// can be replayed: 0 means DefaultMaxClockSkew (5 minutes); a negative
+	// value turns the check off (the Store still answers replays it
+	// remembers).
 	MaxClockSkew time.Duration
+
+	// CallbackTimeout is the deadline of the callbacks' context and the
+	// latest the handler answers: 0 means DefaultCallbackTimeout (4 s). A
+	// callback still running then is answered -1 (not remembered).
+	CallbackTimeout time.Duration
+
+	// Store remembers the pushes answered; nil means a MemoryEventStore of
+	// DefaultMemoryEventStoreSize entries of the handler's own. Give every
+	// process of a fleet one shared store (redisstore.NewEventStore) so
+	// that a push, or WeChat's retry of it, reaching any of them is
+	// answered once.
+	Store EventStore
 
 	// Logger receives one debug record per event handled and a warning per
 	// request refused or callback failure. It never receives BizPwd, the
@@ -264,39 +138,110 @@ type EventConfig struct {
 	Logger *slog.Logger
 
 	// Now is the clock for reply timestamps and MaxClockSkew; nil means
-	// time.Now.
+	// time.Now. Deadlines use the runtime's clock.
 	Now func() time.Time
 }
 
-// EventHandler is the http.Handler a carrier mounts at the URL configured
-// for message push. It answers WeChat's GET URL check and POSTed events in
-// plain, compatible and safe mode, in XML or JSON. It is safe for concurrent
-// use.
+func setOrNil(set bool) string {
+	if set {
+		return "set"
+	}
+	return "nil"
+}
+
+// String describes the configuration without its Token or EncodingAESKey.
+func (c EventConfig) String() string {
+	return fmt.Sprintf("logistics.EventConfig{Token:%s EncodingAESKey:%s AppID:%s AllowPlain:%t MaxBodyBytes:%d MaxClockSkew:%v CallbackTimeout:%v Store:%s "+
+		"OnCancelWaybill:%s OnAddWaybill:%s OnCheckBiz:%s OnGetQuota:%s OnExpressPath:%s}",
+		redact(c.Token), redact(c.EncodingAESKey), strconv.Quote(c.AppID), c.AllowPlain, c.MaxBodyBytes, c.MaxClockSkew, c.CallbackTimeout, setOrNil(c.Store != nil),
+		setOrNil(c.OnCancelWaybill != nil), setOrNil(c.OnAddWaybill != nil), setOrNil(c.OnCheckBiz != nil), setOrNil(c.OnGetQuota != nil), setOrNil(c.OnExpressPath != nil))
+}
+
+// GoString is String, so %#v shows no secret either.
+func (c EventConfig) GoString() string { return c.String() }
+
+// Format prints String for every verb (quoted for %q).
+func (c EventConfig) Format(f fmt.State, verb rune) { writeFormatted(f, verb, c.String()) }
+
+// LogValue logs the configuration without its secrets.
+func (c EventConfig) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("AppID", c.AppID),
+		slog.Bool("safe_mode", c.EncodingAESKey != ""),
+		slog.Bool("AllowPlain", c.AllowPlain),
+		slog.Duration("MaxClockSkew", c.MaxClockSkew),
+		slog.Duration("CallbackTimeout", c.CallbackTimeout),
+	)
+}
+
+// writeFormatted writes s for any verb, quoted for %q.
+func writeFormatted(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = io.WriteString(f, s)
+}
+
+// EventHandler is the http.Handler a carrier (or, for add_express_path, a
+// shop) mounts at the URL configured for message push. It answers WeChat's
+// GET URL check and POSTed events in plain, compatible and safe mode, in
+// XML or JSON. It is safe for concurrent use.
 type EventHandler struct {
-	token    string
-	cipher   *wxcrypto.Cipher // nil in plain-only mode
-	onCancel func(context.Context, *CancelWaybillEvent) error
-	maxBody  int64
-	maxSkew  time.Duration
-	log      *slog.Logger
-	now      func() time.Time
+	token           string
+	cipher          *wxcrypto.Cipher // nil in plain-only mode
+	allowPlain      bool
+	cfg             callbacks
+	maxBody         int64
+	maxSkew         time.Duration // 0: not checked
+	callbackTimeout time.Duration
+	store           EventStore
+	entryTTL        time.Duration
+	claimTTL        time.Duration
+	log             *slog.Logger
+	now             func() time.Time
+}
+
+// callbacks are EventConfig's.
+type callbacks struct {
+	onCancel      func(context.Context, *CancelWaybillEvent) error
+	onAddWaybill  func(context.Context, *AddWaybillEvent) (*AddWaybillResult, error)
+	onCheckBiz    func(context.Context, *CheckBizEvent) error
+	onGetQuota    func(context.Context, *GetQuotaEvent) (int, error)
+	onExpressPath func(context.Context, *ExpressPathEvent) error
 }
 
 var _ http.Handler = (*EventHandler)(nil)
 
 // NewEventHandler checks cfg and returns a handler for it. The errors match
 // errors.ErrInvalidParam and name the field; none repeats a secret.
+//
+// The handler remembers what it answered in cfg.Store for the longer of
+// twice MaxClockSkew (a timestamp can be that far from the clock in either
+// direction) and WeChat's retry window (a minute): 10 minutes by default.
+// Within that time the same signed request is answered again from the
+// store, another body under its signed query is refused (401), and WeChat's
+// retry of an event already answered for good (any ResultCode but -1) gets
+// the stored answer without a second callback. See EventStore.
 func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
-	if err := werrors.Required("EventConfig.Token", cfg.Token); err != nil {
-		return nil, err
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, &werrors.ParamError{Field: "EventConfig.Token", Reason: "is required"}
 	}
 	h := &EventHandler{
-		token:    cfg.Token,
-		onCancel: cfg.OnCancelWaybill,
-		maxBody:  cfg.MaxBodyBytes,
-		maxSkew:  cfg.MaxClockSkew,
-		log:      cfg.Logger,
-		now:      cfg.Now,
+		token:      cfg.Token,
+		allowPlain: cfg.AllowPlain,
+		cfg: callbacks{
+			onCancel:      cfg.OnCancelWaybill,
+			onAddWaybill:  cfg.OnAddWaybill,
+			onCheckBiz:    cfg.OnCheckBiz,
+			onGetQuota:    cfg.OnGetQuota,
+			onExpressPath: cfg.OnExpressPath,
+		},
+		maxBody:         cfg.MaxBodyBytes,
+		maxSkew:         cfg.MaxClockSkew,
+		callbackTimeout: cfg.CallbackTimeout,
+		store:           cfg.Store,
+		log:             cfg.Logger,
+		now:             cfg.Now,
 	}
 	if cfg.EncodingAESKey != "" {
 		if _, err := wxcrypto.DecodeKey(cfg.EncodingAESKey); err != nil {
@@ -305,7 +250,7 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 				Reason: fmt.Sprintf("must be empty or %d base64 characters encoding 32 bytes (got %d characters)", wxcrypto.KeyLength, len(cfg.EncodingAESKey)),
 			}
 		}
-		if err := werrors.Required("EventConfig.AppID", cfg.AppID); err != nil {
+		if strings.TrimSpace(cfg.AppID) == "" {
 			return nil, &werrors.ParamError{Field: "EventConfig.AppID", Reason: "is required with an EncodingAESKey"}
 		}
 		c, err := wxcrypto.New(cfg.EncodingAESKey, cfg.AppID)
@@ -320,8 +265,22 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 	case h.maxBody == 0:
 		h.maxBody = DefaultMaxBodyBytes
 	}
-	if h.maxSkew < 0 {
-		return nil, &werrors.ParamError{Field: "EventConfig.MaxClockSkew", Reason: "is negative"}
+	switch {
+	case h.maxSkew == 0:
+		h.maxSkew = DefaultMaxClockSkew
+	case h.maxSkew < 0:
+		h.maxSkew = 0
+	}
+	switch {
+	case h.callbackTimeout < 0:
+		return nil, &werrors.ParamError{Field: "EventConfig.CallbackTimeout", Reason: "is negative"}
+	case h.callbackTimeout == 0:
+		h.callbackTimeout = DefaultCallbackTimeout
+	}
+	h.entryTTL = max(2*h.maxSkew, retryWindow)
+	h.claimTTL = h.callbackTimeout + claimGrace
+	if h.store == nil {
+		h.store = NewMemoryEventStore(DefaultMemoryEventStoreSize)
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -332,46 +291,59 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 	return h, nil
 }
 
-// String describes the handler without its Token or EncodingAESKey.
-func (h *EventHandler) String() string {
+// String describes the handler without its Token or EncodingAESKey. The
+// handler's methods for printing take it by value, so that printing *h
+// shows no secret either.
+func (h EventHandler) String() string {
 	mode := "plain"
-	if h.cipher != nil {
+	switch {
+	case h.cipher != nil && h.allowPlain:
 		mode = "plain+safe"
+	case h.cipher != nil:
+		mode = "safe"
 	}
 	return "logistics.EventHandler{Mode:" + mode + " Token:REDACTED}"
 }
 
 // GoString is String, so %#v shows no secret either.
-func (h *EventHandler) GoString() string { return h.String() }
+func (h EventHandler) GoString() string { return h.String() }
 
-// Format prints String for every verb.
-func (h *EventHandler) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(h.String())) }
+// Format prints String for every verb (quoted for %q).
+func (h EventHandler) Format(f fmt.State, verb rune) { writeFormatted(f, verb, h.String()) }
 
 // LogValue logs the mode only.
-func (h *EventHandler) LogValue() slog.Value {
-	return slog.GroupValue(slog.Bool("safe_mode", h.cipher != nil))
+func (h EventHandler) LogValue() slog.Value {
+	return slog.GroupValue(slog.Bool("safe_mode", h.cipher != nil), slog.Bool("allow_plain", h.cipher == nil || h.allowPlain))
 }
 
 // ServeHTTP answers one request from WeChat.
 //
 //   - GET is the URL check: a valid signature gets echostr back unchanged.
-//   - POST carries an event. The query's signature is checked first, then
-//     the body is read (at most MaxBodyBytes), its format decided by
-//     Content-Type or else its first byte, and in safe mode (encrypt_type=aes)
-//     msg_signature is checked over the Encrypt field, which is decrypted and
-//     used in place of any plaintext fields. cancel_waybill goes to
-//     OnCancelWaybill and is answered in the request's format (encrypted in
-//     safe mode); every other event is answered "success" and reaches no
-//     callback.
+//   - POST carries an event. The query's signature and timestamp are
+//     checked first; then the body is read (at most MaxBodyBytes), its
+//     format decided by Content-Type or else its first byte, its shape
+//     bounded (nesting, elements; see wxmsg), and in safe mode
+//     (encrypt_type=aes) msg_signature is checked over the Encrypt field,
+//     which is decrypted and used in place of any plaintext fields. Typed
+//     events go to their callbacks and are answered in the request's
+//     format (encrypted in safe mode); add_express_path and events without
+//     a callback are answered "success" in plain text, as WeChat expects.
 //
 // Refusals: 405 for other methods; 401 for a missing or wrong signature or
-// msg_signature, a timestamp outside MaxClockSkew, or a safe-mode message
-// sealed for another AppID; 413 for a body over the limit; 400 for an empty
-// or malformed body, a message that does not decrypt, or encrypt_type=aes
-// without a configured key. No callback runs for a refused request.
+// msg_signature, a timestamp outside MaxClockSkew, an unencrypted push to
+// a handler with a key (unless AllowPlain), a signed query already used
+// with another body, or a safe-mode message sealed for another AppID; 413
+// for a body over the limit; 400 for an empty, malformed or oversized
+// (in shape) body, a message that does not decrypt, or encrypt_type=aes
+// without a configured key; 503 when the Store fails; 500 when
+// add_express_path's callback fails. No callback runs for a refused
+// request.
 func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
 			h.log.ErrorContext(r.Context(), "logistics: event handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			h.refuse(w, r, http.StatusInternalServerError, "internal error")
 		}
@@ -394,7 +366,7 @@ func (h *EventHandler) refuse(w http.ResponseWriter, r *http.Request, status int
 	http.Error(w, reason, status)
 }
 
-// verify checks the query's signature (and timestamp, if configured).
+// verify checks the query's signature and timestamp.
 func (h *EventHandler) verify(w http.ResponseWriter, r *http.Request, q url.Values) bool {
 	sig, ts, nonce := q.Get("signature"), q.Get("timestamp"), q.Get("nonce")
 	if sig == "" || ts == "" || nonce == "" {
@@ -441,9 +413,18 @@ type eventHead struct {
 	Encrypt string `xml:"Encrypt" json:"Encrypt"`
 }
 
-// decode reads the head from body, in format f.
-func (hd *eventHead) decode(f wxmsg.Format, body []byte) error {
-	return wxmsg.Decode(f, body, hd)
+// push is one POST being handled.
+type push struct {
+	h      *EventHandler
+	w      http.ResponseWriter
+	r      *http.Request
+	ctx    context.Context // ends at the callback deadline
+	q      url.Values
+	safe   bool
+	outer  wxmsg.Format
+	hash   bodyHash
+	reqKey string
+	done   bool // the request key holds an answer or a refusal
 }
 
 func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
@@ -460,11 +441,14 @@ func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusBadRequest, "unknown encrypt_type")
 		return
 	}
-	if safe && h.cipher == nil {
+	switch {
+	case safe && h.cipher == nil:
 		h.refuse(w, r, http.StatusBadRequest, "safe mode is not configured")
 		return
-	}
-	if safe && q.Get("msg_signature") == "" {
+	case !safe && h.cipher != nil && !h.allowPlain:
+		h.refuse(w, r, http.StatusUnauthorized, "unencrypted push refused")
+		return
+	case safe && q.Get("msg_signature") == "":
 		h.refuse(w, r, http.StatusUnauthorized, "missing msg_signature")
 		return
 	}
@@ -473,34 +457,96 @@ func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	outer := wxmsg.Detect(r.Header.Get("Content-Type"), body)
-	if outer == wxmsg.Unknown {
-		h.refuse(w, r, http.StatusBadRequest, "body is neither XML nor JSON")
+	ctx, cancel := context.WithTimeout(r.Context(), h.callbackTimeout)
+	defer cancel()
+	p := &push{h: h, w: w, r: r, ctx: ctx, q: q, safe: safe, hash: hashBody(body),
+		reqKey: requestKey(q.Get("timestamp"), q.Get("nonce"), q.Get("signature"))}
+	claim := newClaim(p.hash)
+	stored, err := h.acquire(ctx, p.reqKey, claim, p.hash, true)
+	switch {
+	case errors.Is(err, errReplayed):
+		h.refuse(w, r, http.StatusUnauthorized, "signed query already used")
+		return
+	case errors.Is(err, errBusy):
+		// The same request is still being answered elsewhere.
+		h.refuse(w, r, http.StatusServiceUnavailable, "push is being handled")
+		return
+	case err != nil:
+		h.storeFailed(w, r, err)
+		return
+	case stored != nil && stored.kind == recRefusal:
+		h.refuse(w, r, stored.status, stored.reason, "replayed", true)
+		return
+	}
+	defer func() {
+		if !p.done {
+			bg, cancel := background(ctx)
+			defer cancel()
+			_ = h.store.Release(bg, p.reqKey, claim)
+		}
+	}()
+	var known *outcome
+	if stored != nil {
+		known = &stored.out
+	}
+	p.serve(body, known)
+}
+
+// storeFailed answers 503 for a store that did not answer: better WeChat's
+// retry later than a callback run twice.
+func (h *EventHandler) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.ErrorContext(r.Context(), "logistics: event store failed", "error", describeStoreError(err))
+	h.refuse(w, r, http.StatusServiceUnavailable, "event store unavailable")
+}
+
+// refuse refuses the push and remembers the refusal under its request key.
+func (p *push) refuse(status int, reason string, attrs ...any) {
+	p.remember(encodeRefusal(p.hash, status, reason))
+	p.h.refuse(p.w, p.r, status, reason, attrs...)
+}
+
+// remember replaces the request's claim by rec.
+func (p *push) remember(rec []byte) {
+	bg, cancel := background(p.ctx)
+	defer cancel()
+	if err := p.h.store.Put(bg, p.reqKey, rec, p.h.entryTTL); err != nil {
+		p.h.log.WarnContext(p.r.Context(), "logistics: event store failed", "error", describeStoreError(err))
+		return
+	}
+	p.done = true
+}
+
+// serve handles a body whose request key this delivery holds; known is
+// the outcome stored for it, if the same request was answered before.
+func (p *push) serve(body []byte, known *outcome) {
+	h := p.h
+	p.outer = wxmsg.Detect(p.r.Header.Get("Content-Type"), body)
+	if p.outer == wxmsg.Unknown {
+		p.refuse(http.StatusBadRequest, "body is neither XML nor JSON")
 		return
 	}
 	var hd eventHead
-	if err := hd.decode(outer, body); err != nil {
-		h.refuse(w, r, http.StatusBadRequest, "malformed body", "error", err)
+	if err := wxmsg.Decode(p.outer, body, &hd); err != nil {
+		p.refuse(http.StatusBadRequest, "malformed body", "error", err)
 		return
 	}
-
-	inner, plain := outer, body
-	if safe {
+	inner, plain := p.outer, body
+	if p.safe {
 		if hd.Encrypt == "" {
-			h.refuse(w, r, http.StatusBadRequest, "missing Encrypt")
+			p.refuse(http.StatusBadRequest, "missing Encrypt")
 			return
 		}
-		if !wxcrypto.Verify(q.Get("msg_signature"), h.token, q.Get("timestamp"), q.Get("nonce"), hd.Encrypt) {
-			h.refuse(w, r, http.StatusUnauthorized, "bad msg_signature")
+		if !wxcrypto.Verify(p.q.Get("msg_signature"), h.token, p.q.Get("timestamp"), p.q.Get("nonce"), hd.Encrypt) {
+			p.refuse(http.StatusUnauthorized, "bad msg_signature")
 			return
 		}
 		msg, err := h.cipher.Decrypt(hd.Encrypt)
 		switch {
 		case errors.Is(err, wxcrypto.ErrAppID):
-			h.refuse(w, r, http.StatusUnauthorized, "message is for another AppID")
+			p.refuse(http.StatusUnauthorized, "message is for another AppID")
 			return
 		case err != nil:
-			h.refuse(w, r, http.StatusBadRequest, "cannot decrypt", "error", err)
+			p.refuse(http.StatusBadRequest, "cannot decrypt", "error", err)
 			return
 		}
 		plain = bytes.TrimPrefix(msg, pushBOM)
@@ -508,24 +554,133 @@ func (h *EventHandler) servePost(w http.ResponseWriter, r *http.Request) {
 			inner = f
 		}
 		hd = eventHead{}
-		if err := hd.decode(inner, plain); err != nil {
-			h.refuse(w, r, http.StatusBadRequest, "malformed decrypted message", "error", err)
+		if err := wxmsg.Decode(inner, plain, &hd); err != nil {
+			p.refuse(http.StatusBadRequest, "malformed decrypted message", "error", err)
 			return
 		}
 	}
 
-	route, ok := eventRoutes[strings.ToLower(strings.TrimSpace(hd.Event))]
+	name := strings.ToLower(strings.TrimSpace(hd.Event))
+	route, ok := eventRoutes[name]
+	if ok {
+		ok = route.enabled(h)
+	}
 	if !ok {
-		h.log.DebugContext(r.Context(), "logistics: event answered success without a callback", "event", hd.Event)
-		writePushSuccess(w)
+		h.log.DebugContext(p.r.Context(), "logistics: event answered success without a callback", "event", hd.Event)
+		p.remember(encodeAnswer(p.hash, outcome{}))
+		writePushSuccess(p.w)
 		return
 	}
-	rep, err := route(h, r.Context(), inner, plain)
+	ev, err := route.decode(h, inner, plain)
 	if err != nil {
-		h.refuse(w, r, http.StatusBadRequest, "malformed event", "event", hd.Event, "error", err)
+		p.refuse(http.StatusBadRequest, "malformed event", "event", hd.Event, "error", err)
 		return
 	}
-	h.writeReply(w, r, outer, safe, rep)
+	var out outcome
+	switch {
+	case known != nil:
+		out = *known
+		h.log.DebugContext(p.r.Context(), "logistics: replayed request answered from the event store", "event", name)
+	case ev.run == nil:
+		out = ev.fallback
+	default:
+		var ok bool
+		if out, ok = p.call(ev); !ok {
+			return
+		}
+	}
+	if h.log.Enabled(p.r.Context(), slog.LevelDebug) {
+		h.log.DebugContext(p.r.Context(), "logistics: "+name+" handled", "event", ev.logValue, "result_code", out.code)
+	}
+	p.remember(encodeAnswer(p.hash, out))
+	p.answer(ev.reply(out))
+}
+
+// call runs ev's callback once for all deliveries of the event: it claims
+// the event key, or takes the outcome another delivery stored. ok is false
+// if the push was refused.
+func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
+	h := p.h
+	key := eventKey(ev.identity)
+	claim := newClaim(zeroHash)
+	stored, err := h.acquire(p.ctx, key, claim, zeroHash, false)
+	switch {
+	case errors.Is(err, errBusy):
+		h.log.WarnContext(p.r.Context(), "logistics: another delivery of the event did not finish in time", "event", ev.name)
+		return outcome{code: -1, msg: ResultMessage(-1)}, true
+	case err != nil:
+		h.storeFailed(p.w, p.r, err)
+		return outcome{}, false
+	case stored != nil && stored.kind == recAnswer:
+		h.log.DebugContext(p.r.Context(), "logistics: retried event answered from the event store", "event", ev.name)
+		return stored.out, true
+	case stored != nil:
+		// A refusal under an event key is no record of ours.
+		h.storeFailed(p.w, p.r, errRecord)
+		return outcome{}, false
+	}
+
+	type result struct {
+		out      outcome
+		panicked any
+	}
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					h.log.ErrorContext(p.ctx, "logistics: "+ev.callback+" panicked", "event", ev.name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					res = result{out: outcome{code: -1, msg: ResultMessage(-1)}, panicked: v}
+				}
+			}()
+			var err error
+			res.out, err = ev.run(p.ctx)
+			if res.out.code == -1 {
+				h.log.WarnContext(p.ctx, "logistics: "+ev.callback+" failed", "event", ev.name, "error", err)
+			}
+		}()
+		bg, cancel := background(p.ctx)
+		var serr error
+		if res.out.final() {
+			serr = h.store.Put(bg, key, encodeAnswer(zeroHash, res.out), h.entryTTL)
+		} else {
+			serr = h.store.Release(bg, key, claim)
+		}
+		cancel()
+		if serr != nil {
+			h.log.WarnContext(p.ctx, "logistics: event store failed", "error", describeStoreError(serr))
+		}
+		done <- res
+	}()
+	select {
+	case res := <-done:
+		if res.panicked == http.ErrAbortHandler {
+			panic(http.ErrAbortHandler)
+		}
+		return res.out, true
+	case <-p.ctx.Done():
+		h.log.WarnContext(p.r.Context(), "logistics: "+ev.callback+" did not return within CallbackTimeout", "event", ev.name, "timeout", h.callbackTimeout)
+		return outcome{code: -1, msg: ResultMessage(-1)}, true
+	}
+}
+
+// pushAnswer is what the handler sends: a document in the request's format
+// (sealed in safe mode), "success" as plain text, or an error status.
+type pushAnswer struct {
+	msg    wxmsg.Message
+	status int // with msg nil: 0 for "success", else an error status
+}
+
+func (p *push) answer(a pushAnswer) {
+	switch {
+	case a.msg != nil:
+		p.h.writeReply(p.w, p.r, p.outer, p.safe, a.msg)
+	case a.status == 0:
+		writePushSuccess(p.w)
+	default:
+		p.h.refuse(p.w, p.r, a.status, "callback failed")
+	}
 }
 
 var pushBOM = []byte("\xef\xbb\xbf")
@@ -581,77 +736,6 @@ func readAll(r io.Reader, announced int64) ([]byte, error) {
 			b = append(b, 0)[:len(b)]
 		}
 	}
-}
-
-// eventRoute decodes one typed event from plain (in format f), runs its
-// callback and returns the reply.
-type eventRoute func(h *EventHandler, ctx context.Context, f wxmsg.Format, plain []byte) (wxmsg.Message, error)
-
-// eventRoutes maps lower-case Event names to their routes. Typing another
-// event (add_waybill, check_biz, get_quota) means adding an optional
-// callback field to EventConfig and an entry here; events without an entry
-// are answered "success".
-var eventRoutes = map[string]eventRoute{
-	EventCancelWaybill: (*EventHandler).serveCancelWaybill,
-}
-
-func (h *EventHandler) serveCancelWaybill(ctx context.Context, f wxmsg.Format, plain []byte) (wxmsg.Message, error) {
-	ev := new(CancelWaybillEvent)
-	if f == wxmsg.JSON {
-		// Decoding into the wire form directly reads the body once;
-		// CancelWaybillEvent.UnmarshalJSON would be called on a second
-		// copy of it after validating it twice.
-		var wire cancelWaybillJSON
-		if err := wxmsg.Decode(f, plain, &wire); err != nil {
-			return nil, err
-		}
-		*ev = wire.event()
-	} else if err := wxmsg.Decode(f, plain, ev); err != nil {
-		return nil, err
-	}
-	// The reply echoes the request, whatever the callback does to ev.
-	req := *ev
-	code := ResultCode(werrors.ErrCancelNotSupported)
-	if h.onCancel != nil {
-		code = h.callCancel(ctx, ev)
-	}
-	if h.log.Enabled(ctx, slog.LevelDebug) {
-		h.log.DebugContext(ctx, "logistics: cancel_waybill handled", "event", req, "result_code", code)
-	}
-	created := req.CreateTime
-	if created == 0 {
-		created = h.now().Unix()
-	}
-	return wxmsg.Message{
-		wxmsg.Text("ToUserName", req.FromUserName),
-		wxmsg.Text("FromUserName", req.ToUserName),
-		wxmsg.Int("CreateTime", created),
-		wxmsg.Text("MsgType", "event"),
-		wxmsg.Text("Event", EventCancelWaybill),
-		wxmsg.Text("BizID", req.BizID),
-		wxmsg.Text("OrderID", req.OrderID),
-		wxmsg.Text("WayBillID", req.WayBillID),
-		wxmsg.Int("ResultCode", int64(code)),
-		wxmsg.Text("ResultMsg", ResultMessage(code)),
-	}, nil
-}
-
-// callCancel runs OnCancelWaybill and turns its outcome into a ResultCode.
-func (h *EventHandler) callCancel(ctx context.Context, ev *CancelWaybillEvent) (code int) {
-	orderID, waybillID := ev.OrderID, ev.WayBillID
-	defer func() {
-		if p := recover(); p != nil {
-			h.log.ErrorContext(ctx, "logistics: OnCancelWaybill panicked", "order_id", orderID, "waybill_id", waybillID,
-				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			code = -1
-		}
-	}()
-	err := h.onCancel(ctx, ev)
-	code = ResultCode(err)
-	if code == -1 {
-		h.log.WarnContext(ctx, "logistics: OnCancelWaybill failed", "order_id", orderID, "waybill_id", waybillID, "error", err)
-	}
-	return code
 }
 
 func pushContentType(f wxmsg.Format) string {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,57 +24,6 @@ import (
 	"github.com/waybill-go/waybill/internal/wxmsg"
 	"github.com/waybill-go/waybill/logistics"
 )
-
-// Format is the data format of a push: the one configured in the console.
-type Format string
-
-// The two formats WeChat can push in.
-const (
-	FormatXML  Format = "xml"
-	FormatJSON Format = "json"
-)
-
-// Event is the envelope every pushed event shares. Marshal it with an Event
-// name the SDK does not type (say "debug_demo") and Send it to check that a
-// handler answers unknown events harmlessly.
-type Event struct {
-	ToUserName   string `xml:"ToUserName" json:"ToUserName"`
-	FromUserName string `xml:"FromUserName" json:"FromUserName"`
-	CreateTime   int64  `xml:"CreateTime" json:"CreateTime"`
-	MsgType      string `xml:"MsgType" json:"MsgType"`
-	Event        string `xml:"Event" json:"Event"`
-}
-
-// CancelWaybillReply is a carrier's answer to cancel_waybill.
-type CancelWaybillReply struct {
-	ToUserName   string `xml:"ToUserName" json:"ToUserName"`
-	FromUserName string `xml:"FromUserName" json:"FromUserName"`
-	CreateTime   int64  `xml:"CreateTime" json:"CreateTime"`
-	MsgType      string `xml:"MsgType" json:"MsgType"`
-	Event        string `xml:"Event" json:"Event"`
-	BizID        string `xml:"BizID" json:"BizID"`
-	OrderID      string `xml:"OrderID" json:"OrderID"`
-	WayBillID    string `xml:"WayBillID" json:"WayBillID"`
-	ResultCode   int    `xml:"ResultCode" json:"ResultCode"`
-	ResultMsg    string `xml:"ResultMsg" json:"ResultMsg"`
-}
-
-// SampleCancelWaybillEvent returns a new copy of the cancel_waybill event in
-// WeChat's documentation (gh_abcdefg, oABCD, BizID xyz, waybill 123456789).
-func SampleCancelWaybillEvent() *logistics.CancelWaybillEvent {
-	return &logistics.CancelWaybillEvent{
-		ToUserName:   "gh_abcdefg",
-		FromUserName: "oABCD",
-		CreateTime:   1533042556,
-		MsgType:      "event",
-		Event:        logistics.EventCancelWaybill,
-		BizID:        "xyz",
-		BizPwd:       "xyz123",
-		ShopAppID:    "wxABCD",
-		OrderID:      "012345678901234567890123456789",
-		WayBillID:    "123456789",
-	}
-}
 
 // Pusher sends events to a carrier's handler the way WeChat does. Set the
 // same Token, EncodingAESKey and AppID as the handler under test. A Pusher
@@ -103,6 +53,31 @@ type Pusher struct {
 	Rand io.Reader
 }
 
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// String describes the Pusher without its Token or EncodingAESKey. The
+// Pusher's methods for printing take it by value, so that neither p nor *p
+// prints a secret with %v, %+v, %s, %q, %x or %X (String) or %#v
+// (GoString). (A field named Format rules out a Format method, so the
+// numeric verbs, such as %d, print fields; do not use them on a Pusher.)
+func (p Pusher) String() string {
+	return fmt.Sprintf("logisticstest.Pusher{Token:%s EncodingAESKey:%s AppID:%q Format:%s Safe:%t Compatible:%t Path:%q}",
+		redact(p.Token), redact(p.EncodingAESKey), p.AppID, p.Format, p.Safe, p.Compatible, p.Path)
+}
+
+// GoString is String.
+func (p Pusher) GoString() string { return p.String() }
+
+// LogValue logs the Pusher without its secrets.
+func (p Pusher) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("AppID", p.AppID), slog.String("Format", string(p.Format)), slog.Bool("Safe", p.Safe))
+}
+
 // PushReply is a handler's answer, checked and, if it was encrypted, decrypted.
 type PushReply struct {
 	StatusCode int
@@ -115,9 +90,33 @@ type PushReply struct {
 // CancelWaybill decodes the reply as an answer to cancel_waybill. XML must
 // have the root <xml>; ResultCode must be a number.
 func (r *PushReply) CancelWaybill() (*CancelWaybillReply, error) {
-	out := new(CancelWaybillReply)
+	return decodeReply[CancelWaybillReply](r, "cancel_waybill")
+}
+
+// AddWaybill decodes the reply as an answer to add_waybill.
+func (r *PushReply) AddWaybill() (*AddWaybillReply, error) {
+	return decodeReply[AddWaybillReply](r, "add_waybill")
+}
+
+// Quota decodes the reply as an answer to check_biz or get_quota.
+func (r *PushReply) Quota() (*QuotaReply, error) {
+	return decodeReply[QuotaReply](r, "quota")
+}
+
+// Success reports whether the answer is the plain text "success", the
+// answer to events that define no reply (add_express_path, unknown
+// events).
+func (r *PushReply) Success() bool {
+	return r.StatusCode == http.StatusOK && r.Format == "" && string(r.Body) == "success"
+}
+
+func decodeReply[T any](r *PushReply, what string) (*T, error) {
+	if r.Success() {
+		return nil, fmt.Errorf(`logisticstest: the handler answered "success", not a %s reply`, what)
+	}
+	out := new(T)
 	if err := decode(r.Format, r.Body, out); err != nil {
-		return nil, fmt.Errorf("logisticstest: decoding cancel_waybill reply %q: %w", clip(r.Body), err)
+		return nil, fmt.Errorf("logisticstest: decoding %s reply %q: %w", what, clip(r.Body), err)
 	}
 	return out, nil
 }
@@ -195,16 +194,47 @@ func (p *Pusher) cipher() (*wxcrypto.Cipher, error) {
 
 // Marshal encodes v as WeChat would push it in p's format: JSON with
 // encoding/json, or XML under the root <xml> with string fields in CDATA.
-// For XML, v must be a struct (or a pointer to one) whose exported fields are
-// strings, integers or booleans, named by their xml tags.
+// For XML, v must be a struct (or a pointer to one) whose exported fields
+// are strings, numbers, booleans, structs of those (nested elements) or
+// slices of any of these (one element per item), named by their xml tags.
+//
+// The event types of package logistics redact their secrets when encoded
+// with encoding/json (so that logs never show them); Marshal encodes their
+// fields as they are, as WeChat sends them.
 func (p *Pusher) Marshal(v any) ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
 	if p.format() == FormatJSON {
-		return json.Marshal(v)
+		return json.Marshal(wireJSON(v))
 	}
 	return marshalXML(v)
+}
+
+// wireJSON returns v as encoding/json should encode it for the wire: a
+// struct whose type implements json.Marshaler (the events of package
+// logistics) becomes a copy of a type with the same fields and tags and no
+// methods.
+func wireJSON(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct || !rv.Type().Implements(reflect.TypeFor[json.Marshaler]()) {
+		return v
+	}
+	rt := rv.Type()
+	fields := make([]reflect.StructField, 0, rt.NumField())
+	for i := range rt.NumField() {
+		if sf := rt.Field(i); sf.IsExported() && !sf.Anonymous {
+			fields = append(fields, reflect.StructField{Name: sf.Name, Type: sf.Type, Tag: sf.Tag})
+		}
+	}
+	out := reflect.New(reflect.StructOf(fields)).Elem()
+	for i := range fields {
+		out.Field(i).Set(rv.FieldByName(fields[i].Name))
+	}
+	return out.Interface()
 }
 
 func marshalXML(v any) ([]byte, error) {
@@ -215,6 +245,15 @@ func marshalXML(v any) ([]byte, error) {
 	if rv.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("logisticstest: Marshal: %T is not a struct", v)
 	}
+	m, err := xmlFields(rv, fmt.Sprintf("%T", v))
+	if err != nil {
+		return nil, err
+	}
+	return m.XML(), nil
+}
+
+// xmlFields lays out the exported fields of the struct rv as elements.
+func xmlFields(rv reflect.Value, what string) (wxmsg.Message, error) {
 	var m wxmsg.Message
 	rt := rv.Type()
 	for i := range rt.NumField() {
@@ -227,22 +266,50 @@ func marshalXML(v any) ([]byte, error) {
 			name = sf.Name
 		}
 		fv := rv.Field(i)
-		f := wxmsg.Field{Name: name, Bare: true}
-		switch fv.Kind() {
-		case reflect.String:
-			f.Value = verbatimCDATA(fv.String())
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			f.Value = strconv.FormatInt(fv.Int(), 10)
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			f.Value = strconv.FormatUint(fv.Uint(), 10)
-		case reflect.Bool:
-			f.Value = strconv.FormatBool(fv.Bool())
-		default:
-			return nil, fmt.Errorf("logisticstest: Marshal: field %s of %T is a %s", sf.Name, v, fv.Kind())
+		if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() != reflect.Uint8 {
+			for j := range fv.Len() {
+				f, err := xmlField(name, fv.Index(j), what, sf.Name)
+				if err != nil {
+					return nil, err
+				}
+				m = append(m, f)
+			}
+			continue
+		}
+		f, err := xmlField(name, fv, what, sf.Name)
+		if err != nil {
+			return nil, err
 		}
 		m = append(m, f)
 	}
-	return m.XML(), nil
+	return m, nil
+}
+
+// xmlField is one element: a value, or a nested struct's elements.
+func xmlField(name string, fv reflect.Value, what, field string) (wxmsg.Field, error) {
+	f := wxmsg.Field{Name: name, Bare: true}
+	switch fv.Kind() {
+	case reflect.String:
+		f.Value = verbatimCDATA(fv.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		f.Value = strconv.FormatInt(fv.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		f.Value = strconv.FormatUint(fv.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		f.Value = strconv.FormatFloat(fv.Float(), 'f', -1, 64)
+	case reflect.Bool:
+		f.Value = strconv.FormatBool(fv.Bool())
+	case reflect.Struct:
+		inner, err := xmlFields(fv, what)
+		if err != nil {
+			return f, err
+		}
+		doc := inner.XML()
+		f.Value = string(doc[len("<xml>") : len(doc)-len("</xml>")])
+	default:
+		return f, fmt.Errorf("logisticstest: Marshal: field %s of %s is a %s", field, what, fv.Kind())
+	}
+	return f, nil
 }
 
 // verbatimCDATA is s in CDATA with only "]]>" split across two sections.
@@ -256,6 +323,16 @@ func verbatimCDATA(s string) string {
 // NewRequest builds the POST WeChat would send to target (a URL) for ev.
 func (p *Pusher) NewRequest(ctx context.Context, target string, ev *logistics.CancelWaybillEvent) (*http.Request, error) {
 	if ev == nil {
+		return nil, errors.New("logisticstest: nil event")
+	}
+	return p.NewEventRequest(ctx, target, ev)
+}
+
+// NewEventRequest builds the POST WeChat would send to target for any event
+// Marshal can encode: one of package logistics (*AddWaybillEvent, …), an
+// Event, or a struct of the test's own.
+func (p *Pusher) NewEventRequest(ctx context.Context, target string, ev any) (*http.Request, error) {
+	if ev == nil || (reflect.ValueOf(ev).Kind() == reflect.Pointer && reflect.ValueOf(ev).IsNil()) {
 		return nil, errors.New("logisticstest: nil event")
 	}
 	body, err := p.Marshal(ev)
@@ -375,23 +452,52 @@ func (p *Pusher) NewCheckRequest(ctx context.Context, target, echostr string) (*
 // a valid encrypted envelope is an error, and so is an answer in a format
 // other than the request's.
 func (p *Pusher) Push(ctx context.Context, h http.Handler, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
-	req, err := p.NewRequest(ctx, p.localURL(), ev)
+	if ev == nil {
+		return nil, errors.New("logisticstest: nil event")
+	}
+	r, err := p.PushEvent(ctx, h, ev)
+	if err != nil {
+		return nil, err
+	}
+	return r.CancelWaybill()
+}
+
+// PushURL is Push against a server at url.
+func (p *Pusher) PushURL(ctx context.Context, url string, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
+	if ev == nil {
+		return nil, errors.New("logisticstest: nil event")
+	}
+	r, err := p.PushEventURL(ctx, url, ev)
+	if err != nil {
+		return nil, err
+	}
+	return r.CancelWaybill()
+}
+
+// PushEvent sends any event (see NewEventRequest) to h in process and
+// returns the checked answer, to be decoded with the PushReply method for
+// the event (AddWaybill, Quota, …), or checked with Success for events
+// answered "success". An answer other than HTTP 200 is a *PushStatusError;
+// a document answer must be in the request's format and, in safe mode,
+// encrypted.
+func (p *Pusher) PushEvent(ctx context.Context, h http.Handler, ev any) (*PushReply, error) {
+	req, err := p.NewEventRequest(ctx, p.localURL(), ev)
 	if err != nil {
 		return nil, err
 	}
 	return p.finishPush(p.serve(h, req))
 }
 
-// PushURL is Push against a server at url.
-func (p *Pusher) PushURL(ctx context.Context, url string, ev *logistics.CancelWaybillEvent) (*CancelWaybillReply, error) {
-	req, err := p.NewRequest(ctx, url, ev)
+// PushEventURL is PushEvent against a server at url.
+func (p *Pusher) PushEventURL(ctx context.Context, url string, ev any) (*PushReply, error) {
+	req, err := p.NewEventRequest(ctx, url, ev)
 	if err != nil {
 		return nil, err
 	}
 	return p.finishPush(p.do(req))
 }
 
-func (p *Pusher) finishPush(resp *http.Response, err error) (*CancelWaybillReply, error) {
+func (p *Pusher) finishPush(resp *http.Response, err error) (*PushReply, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -402,13 +508,16 @@ func (p *Pusher) finishPush(resp *http.Response, err error) (*CancelWaybillReply
 	if r.StatusCode != http.StatusOK {
 		return nil, &PushStatusError{StatusCode: r.StatusCode, Body: clip(r.Body)}
 	}
+	if r.Success() {
+		return r, nil
+	}
 	if p.Safe && !r.Encrypted {
 		return nil, fmt.Errorf("logisticstest: safe-mode answer is not encrypted: %q", clip(r.Body))
 	}
 	if r.Format != p.format() {
 		return nil, fmt.Errorf("logisticstest: answer to a %s push came as %q (%s)", p.format(), r.Format, r.Header.Get("Content-Type"))
 	}
-	return r.CancelWaybill()
+	return r, nil
 }
 
 // Send sends a plaintext body (see NewRawRequest) to h in process. It returns
