@@ -30,8 +30,10 @@ import (
 // WeChat's next retry runs the callback again. A delivery that finds a key
 // claimed by another delivery of the same push waits, asking the store
 // every busyPoll, for its outcome until its own deadline (CallbackTimeout);
-// if none comes it answers -1 (not remembered). A claim outlives the
-// callback deadline by claimGrace, so one whose holder died expires.
+// if none comes it answers -1 (not remembered). A claim lasts the callback
+// deadline and claimGrace, and its holder renews it while the callback
+// runs (a callback may outlive the deadline), so a claim whose holder died
+// expires within that time and a retry then runs the callback.
 const (
 	busyPoll   = 50 * time.Millisecond
 	claimGrace = 2 * time.Second

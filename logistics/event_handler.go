@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +59,7 @@ const (
 // them.
 //
 // EventConfig holds the Token and the EncodingAESKey: String, GoString,
-// Format (every verb) and LogValue show neither.
+// Format (every verb), LogValue and MarshalJSON show neither.
 type EventConfig struct {
 	// Token is the message push Token from the mini program's console. It
 	// authenticates every request (signature, msg_signature).
@@ -172,6 +173,19 @@ func (c EventConfig) LogValue() slog.Value {
 		slog.Duration("MaxClockSkew", c.MaxClockSkew),
 		slog.Duration("CallbackTimeout", c.CallbackTimeout),
 	)
+}
+
+// MarshalJSON encodes what LogValue logs, so that encoding/json (and a slog
+// JSON handler given the configuration inside a slice or struct) shows no
+// secret either.
+func (c EventConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AppID           string
+		SafeMode        bool
+		AllowPlain      bool
+		MaxClockSkew    time.Duration
+		CallbackTimeout time.Duration
+	}{c.AppID, c.EncodingAESKey != "", c.AllowPlain, c.MaxClockSkew, c.CallbackTimeout})
 }
 
 // writeFormatted writes s for any verb, quoted for %q.
@@ -626,13 +640,18 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		var res result
-		func() {
+		// The callback runs in a goroutine of its own; this one keeps the
+		// claim alive while it runs (a callback may outlive the request's
+		// deadline) and then stores its outcome.
+		ran := make(chan result, 1)
+		go func() {
+			var res result
 			defer func() {
 				if v := recover(); v != nil {
 					h.log.ErrorContext(p.ctx, "logistics: "+ev.callback+" panicked", "event", ev.name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 					res = result{out: outcome{code: -1, msg: ResultMessage(-1)}, panicked: v}
 				}
+				ran <- res
 			}()
 			var err error
 			res.out, err = ev.run(p.ctx)
@@ -640,18 +659,31 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 				h.log.WarnContext(p.ctx, "logistics: "+ev.callback+" failed", "event", ev.name, "error", err)
 			}
 		}()
-		bg, cancel := background(p.ctx)
-		var serr error
-		if res.out.final() {
-			serr = h.store.Put(bg, key, encodeAnswer(zeroHash, res.out), h.entryTTL)
-		} else {
-			serr = h.store.Release(bg, key, claim)
+		refresh := time.NewTicker(h.claimTTL / 2)
+		defer refresh.Stop()
+		for {
+			select {
+			case <-refresh.C:
+				bg, cancel := background(p.ctx)
+				_ = h.store.Put(bg, key, claim, h.claimTTL)
+				cancel()
+				continue
+			case res := <-ran:
+				bg, cancel := background(p.ctx)
+				var serr error
+				if res.out.final() {
+					serr = h.store.Put(bg, key, encodeAnswer(zeroHash, res.out), h.entryTTL)
+				} else {
+					serr = h.store.Release(bg, key, claim)
+				}
+				cancel()
+				if serr != nil {
+					h.log.WarnContext(p.ctx, "logistics: event store failed", "error", describeStoreError(serr))
+				}
+				done <- res
+			}
+			return
 		}
-		cancel()
-		if serr != nil {
-			h.log.WarnContext(p.ctx, "logistics: event store failed", "error", describeStoreError(serr))
-		}
-		done <- res
 	}()
 	select {
 	case res := <-done:
@@ -695,7 +727,7 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 		h.refuse(w, r, http.StatusBadRequest, "empty body")
 		return nil, false
 	}
-	body, err := readAll(http.MaxBytesReader(w, r.Body, h.maxBody), r.ContentLength)
+	body, err := readAll(http.MaxBytesReader(w, r.Body, h.maxBody), min(r.ContentLength, h.maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -713,13 +745,13 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 	return body, true
 }
 
-// readAll is io.ReadAll with its buffer sized for the announced length, so
-// that a push (a few hundred bytes to a few KiB) is read without growing
-// the buffer. One byte more is room for the final read that sees io.EOF.
-// Lengths beyond 64 KiB are not trusted for the first allocation.
+// readAll is io.ReadAll with its buffer sized for the announced length
+// (which the caller bounds by MaxBodyBytes), so that a body is read
+// without growing the buffer. One byte more is room for the final read
+// that sees io.EOF.
 func readAll(r io.Reader, announced int64) ([]byte, error) {
 	size := 512
-	if announced > 0 && announced < 64<<10 {
+	if announced > 0 {
 		size = int(announced) + 1
 	}
 	b := make([]byte, 0, size)

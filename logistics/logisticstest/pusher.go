@@ -78,6 +78,16 @@ func (p Pusher) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("AppID", p.AppID), slog.String("Format", string(p.Format)), slog.Bool("Safe", p.Safe))
 }
 
+// MarshalJSON encodes what LogValue logs, so that encoding/json (and a slog
+// JSON handler given a Pusher inside a slice or struct) shows no secret.
+func (p Pusher) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AppID  string
+		Format Format
+		Safe   bool
+	}{p.AppID, p.Format, p.Safe})
+}
+
 // PushReply is a handler's answer, checked and, if it was encrypted, decrypted.
 type PushReply struct {
 	StatusCode int
