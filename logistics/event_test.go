@@ -1205,9 +1205,25 @@ func FuzzEventHandler(f *testing.F) {
 	f.Add(uint8(0), "", []byte(`{"Event":"CANCEL_WAYBILL","CreateTime":"7"}`), "")
 	f.Add(uint8(0), "", []byte("<xml><Event><![CDATA[cancel_waybill]]></Event><BizID>]]&gt;</BizID></xml>"), "")
 
+	for _, ev := range []any{logisticstest.SampleAddWaybillEvent(), logisticstest.SampleCheckBizEvent(), logisticstest.SampleGetQuotaEvent(), logisticstest.SampleExpressPathEvent()} {
+		for _, format := range []logisticstest.Format{logisticstest.FormatXML, logisticstest.FormatJSON} {
+			p := pusher(format, false)
+			b, _ := p.Marshal(ev)
+			f.Add(uint8(0), "", b, "")
+			f.Add(uint8(1), "", b, "")
+		}
+	}
+
 	var calls atomic.Int64
-	cfg := logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, MaxBodyBytes: 64 << 10,
-		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { calls.Add(1); return nil }}
+	cfg := logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, AllowPlain: true, MaxBodyBytes: 64 << 10,
+		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { calls.Add(1); return nil },
+		OnAddWaybill: func(_ context.Context, ev *logistics.AddWaybillEvent) (*logistics.AddWaybillResult, error) {
+			return &logistics.AddWaybillResult{WayBillID: ev.OrderID, WaybillData: ev.Remark}, nil
+		},
+		OnCheckBiz:    func(context.Context, *logistics.CheckBizEvent) error { return nil },
+		OnGetQuota:    func(context.Context, *logistics.GetQuotaEvent) (int, error) { return 7, nil },
+		OnExpressPath: func(context.Context, *logistics.ExpressPathEvent) error { return nil },
+	}
 	h := newHandler(f, cfg)
 	allowed := map[int]bool{200: true, 400: true, 401: true, 413: true}
 

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,8 +13,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/auth/redisstore"
+	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
@@ -208,4 +209,32 @@ func TestNewEventStoreChecks(t *testing.T) {
 	if got := s.String(); got != `redisstore.EventStore{Addr:127.0.0.1:1 Prefix:"p:"}` {
 		t.Errorf("String = %s", got)
 	}
+}
+
+// Every process of a carrier's fleet mounts a push handler on the same
+// Redis: a push, or WeChat's retry of it, reaching any process is answered
+// once.
+func ExampleNewEventStore() {
+	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
+	defer rdb.Close()
+
+	store, err := redisstore.NewEventStore(rdb, redisstore.WithPrefix("carrier:prod:"))
+	if err != nil {
+		panic(err)
+	}
+	handler, err := logistics.NewEventHandler(logistics.EventConfig{
+		Token:          "push-token",
+		EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+		AppID:          "wxcarrier00000001",
+		Store:          store,
+		OnCancelWaybill: func(ctx context.Context, ev *logistics.CancelWaybillEvent) error {
+			return nil // cancel ev.WayBillID in the carrier's system
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	http.Handle("/wechat/push", handler)
+	fmt.Println(store)
+	// Output: redisstore.EventStore{Addr:localhost:6379 Prefix:"carrier:prod:"}
 }
