@@ -1,7 +1,6 @@
 package logistics
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -76,20 +75,29 @@ func requestKey(ts, nonce, sig string) string {
 func eventKey(identity []string) string { return hashedKey("push:event:", identity...) }
 
 func hashedKey(prefix string, parts ...string) string {
-	h := sha256.New()
+	buf := make([]byte, 0, 512)
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		buf = append(buf, p...)
+		buf = append(buf, 0)
 	}
-	var sum bodyHash
-	return prefix + hex.EncodeToString(h.Sum(sum[:0]))
+	sum := sha256.Sum256(buf)
+	var key strings.Builder
+	key.Grow(len(prefix) + hex.EncodedLen(len(sum)))
+	key.WriteString(prefix)
+	var digits [2 * sha256.Size]byte
+	hex.Encode(digits[:], sum[:])
+	key.Write(digits[:])
+	return key.String()
 }
 
+// newClaim is a claim record: the body's hash and a random holder, so that
+// a claim is released only by the delivery that took it.
 func newClaim(hash bodyHash) []byte {
-	b := make([]byte, 0, 1+len(hash)+16)
-	b = append(b, recClaim)
-	b = append(b, hash[:]...)
-	return append(b, rand.Text()[:16]...)
+	b := make([]byte, 1+len(hash)+16)
+	b[0] = recClaim
+	copy(b[1:], hash[:])
+	_, _ = rand.Read(b[1+len(hash):]) // crypto/rand.Read never fails
+	return b
 }
 
 func encodeAnswer(hash bodyHash, o outcome) []byte {
@@ -240,5 +248,3 @@ func describeStoreError(err error) string {
 var zeroHash bodyHash
 
 func hashBody(body []byte) bodyHash { return sha256.Sum256(body) }
-
-func sameBytes(a, b []byte) bool { return bytes.Equal(a, b) }

@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	werrors "github.com/waybill-go/waybill/errors"
@@ -639,19 +640,15 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 		panicked any
 	}
 	done := make(chan result, 1)
+	keeper := &claimKeeper{}
 	go func() {
-		// The callback runs in a goroutine of its own; this one keeps the
-		// claim alive while it runs (a callback may outlive the request's
-		// deadline) and then stores its outcome.
-		ran := make(chan result, 1)
-		go func() {
-			var res result
+		var res result
+		func() {
 			defer func() {
 				if v := recover(); v != nil {
 					h.log.ErrorContext(p.ctx, "logistics: "+ev.callback+" panicked", "event", ev.name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 					res = result{out: outcome{code: -1, msg: ResultMessage(-1)}, panicked: v}
 				}
-				ran <- res
 			}()
 			var err error
 			res.out, err = ev.run(p.ctx)
@@ -659,31 +656,19 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 				h.log.WarnContext(p.ctx, "logistics: "+ev.callback+" failed", "event", ev.name, "error", err)
 			}
 		}()
-		refresh := time.NewTicker(h.claimTTL / 2)
-		defer refresh.Stop()
-		for {
-			select {
-			case <-refresh.C:
-				bg, cancel := background(p.ctx)
-				_ = h.store.Put(bg, key, claim, h.claimTTL)
-				cancel()
-				continue
-			case res := <-ran:
-				bg, cancel := background(p.ctx)
-				var serr error
-				if res.out.final() {
-					serr = h.store.Put(bg, key, encodeAnswer(zeroHash, res.out), h.entryTTL)
-				} else {
-					serr = h.store.Release(bg, key, claim)
-				}
-				cancel()
-				if serr != nil {
-					h.log.WarnContext(p.ctx, "logistics: event store failed", "error", describeStoreError(serr))
-				}
-				done <- res
-			}
-			return
+		keeper.finish()
+		bg, cancel := background(p.ctx)
+		var serr error
+		if res.out.final() {
+			serr = h.store.Put(bg, key, encodeAnswer(zeroHash, res.out), h.entryTTL)
+		} else {
+			serr = h.store.Release(bg, key, claim)
 		}
+		cancel()
+		if serr != nil {
+			h.log.WarnContext(p.ctx, "logistics: event store failed", "error", describeStoreError(serr))
+		}
+		done <- res
 	}()
 	select {
 	case res := <-done:
@@ -693,7 +678,39 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 		return res.out, true
 	case <-p.ctx.Done():
 		h.log.WarnContext(p.r.Context(), "logistics: "+ev.callback+" did not return within CallbackTimeout", "event", ev.name, "timeout", h.callbackTimeout)
+		// The callback runs on: keep its claim alive until it returns.
+		go keeper.keep(h, p.ctx, key, claim)
 		return outcome{code: -1, msg: ResultMessage(-1)}, true
+	}
+}
+
+// claimKeeper renews the claim of a callback that outlives its request,
+// until the callback returns; finish stops it before the outcome is
+// stored, so a renewal never overwrites the outcome.
+type claimKeeper struct {
+	mu       sync.Mutex
+	finished bool
+}
+
+func (k *claimKeeper) finish() {
+	k.mu.Lock()
+	k.finished = true
+	k.mu.Unlock()
+}
+
+func (k *claimKeeper) keep(h *EventHandler, ctx context.Context, key string, claim []byte) {
+	t := time.NewTicker(h.claimTTL / 2)
+	defer t.Stop()
+	for range t.C {
+		k.mu.Lock()
+		if k.finished {
+			k.mu.Unlock()
+			return
+		}
+		bg, cancel := background(ctx)
+		_ = h.store.Put(bg, key, claim, h.claimTTL)
+		cancel()
+		k.mu.Unlock()
 	}
 }
 

@@ -47,7 +47,9 @@ const DefaultMemoryEventStoreSize = 1 << 16
 // handled again as if new, so size the store for the pushes of the
 // entries' lifetime (10 minutes by default, 2 entries per push). Expired
 // entries are dropped when they are next looked up, or evicted in their
-// turn. It is safe for concurrent use.
+// turn. It is safe for concurrent use. It keeps the values it is given
+// and returns the values it keeps without copying them: callers must not
+// modify either (EventHandler does not).
 type MemoryEventStore struct {
 	mu      sync.Mutex
 	max     int
@@ -96,8 +98,7 @@ func (s *MemoryEventStore) get(key string, now time.Time) *memoryEntry {
 }
 
 // set writes key as the newest entry, evicting what the bound requires.
-func (s *MemoryEventStore) set(key string, value []byte, ttl time.Duration, now time.Time) {
-	v := bytes.Clone(value)
+func (s *MemoryEventStore) set(key string, v []byte, ttl time.Duration, now time.Time) {
 	if el, ok := s.entries[key]; ok {
 		e := el.Value.(*memoryEntry)
 		e.value, e.expires = v, now.Add(ttl)
@@ -118,7 +119,7 @@ func (s *MemoryEventStore) Claim(_ context.Context, key string, value []byte, tt
 	defer s.mu.Unlock()
 	now := s.now()
 	if e := s.get(key, now); e != nil {
-		return bytes.Clone(e.value), false, nil
+		return e.value, false, nil
 	}
 	s.set(key, value, ttl, now)
 	return nil, true, nil
