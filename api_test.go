@@ -45,8 +45,8 @@ func TestPublicSurface(t *testing.T) {
 
 		_ func(string) auth.TokenSource                                                                = auth.StaticToken
 		_ func(string, string, ...auth.WeChatOption) (*auth.WeChatTokenSource, error)                  = auth.NewWeChatTokenSource
-		_ func(string) auth.WeChatOption                                                               = auth.WithTokenURL
-		_ func(*http.Client) auth.WeChatOption                                                         = auth.WithTokenHTTPClient
+		_ func(string) auth.WeChatOption                                                               = auth.WithTokenURL        //lint:ignore SA1019 API.md pins the name
+		_ func(*http.Client) auth.WeChatOption                                                         = auth.WithTokenHTTPClient //lint:ignore SA1019 API.md pins the name
 		_ func(auth.Store) auth.WeChatOption                                                           = auth.WithStore
 		_ func(bool) auth.WeChatOption                                                                 = auth.WithStableToken
 		_ auth.TokenSource                                                                             = (*auth.WeChatTokenSource)(nil)

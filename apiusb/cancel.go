@@ -12,6 +12,8 @@ import (
 	"github.com/waybill-go/waybill"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/jsonx"
+	"github.com/waybill-go/waybill/internal/pipeline"
 )
 
 // CancelService is the PhalApi service name of the cancel call, sent as s.
@@ -70,42 +72,64 @@ type CancelOrderResponse struct {
 //   - ret other than 200: Code is ret and Message is msg. Ret 400 matches
 //     errors.ErrInvalidParam, 401/403/406 errors.ErrUnauthorized, 404
 //     errors.ErrServiceNotFound and 5xx errors.ErrSystem.
-//   - ret 200 but data.code other than 200: Code is data.code, mapped by
-//     the same table, and Message is data.message followed by msg in
-//     parentheses when msg says something else.
+//   - ret 200 but data.code other than 200: Code is data.code, matching the
+//     sentinel WithDataCodes maps it to (none by default), and Message is
+//     data.message followed by msg in parentheses when msg says something
+//     else.
 //   - ret 200 but data not an object with an integer code: Code 0, which
 //     matches errors.ErrSystem, because nothing says the order was
 //     cancelled.
 //
 // A reply that is not an envelope at all (an HTML gateway page, an empty or
-// truncated body) returns a nil response and an error matching
+// truncated body, a redirect) returns a nil response and an error matching
 // errors.ErrSystem.
 //
 // req is checked before anything is sent. Transport errors, ret 5xx and
 // HTTP 5xx without an envelope are retried under the client's RetryPolicy.
 // Such a retry may reach APIUSB after an earlier attempt that already
-// cancelled the order but whose answer was lost; APIUSB then answers with
-// its own refusal, so check the order's state when a retried call fails.
+// cancelled the order but whose answer was lost. If the retry's data.code
+// is mapped to errors.ErrDuplicateCancel with WithDataCodes, CancelOrder
+// then reports success (with that response), as the order is cancelled;
+// on the first attempt the same code is an error matching
+// ErrDuplicateCancel. Without such a mapping, check the order's state when
+// a retried call fails.
 func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*CancelOrderResponse, error) {
+	resp, _, err := c.cancelOrder(ctx, req)
+	return resp, err
+}
+
+// cancelOrder is CancelOrder that also says whether success was settled
+// after a lost answer.
+func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*CancelOrderResponse, bool, error) {
 	if err := req.Validate(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	params, err := query.Values(req)
 	if err != nil {
-		return nil, fmt.Errorf("apiusb: encoding %s parameters: %w", CancelService, err)
+		return nil, false, fmt.Errorf("apiusb: encoding %s parameters: %w", CancelService, err)
 	}
-	env, token, err := c.call(ctx, CancelService, params, func() any { return new(wireCancelData) })
-	if env == nil {
-		return nil, err
+	resp := new(CancelOrderResponse)
+	enveloped := false
+	out, err := c.call(ctx, CancelService, params, resp, func(r *httpx.Reply) pipeline.Judgement {
+		*resp = CancelOrderResponse{}
+		var data wireCancelData
+		env, j := parseEnvelope(c.pipe, CancelService, r, &data)
+		if enveloped = env != nil; !enveloped {
+			return j
+		}
+		resp.Ret, resp.Msg = env.Ret, env.Msg
+		if env.Ret != 200 {
+			return c.judgeRet(CancelService, env)
+		}
+		return c.judgeCancelData(env, &data, resp)
+	})
+	switch {
+	case err == nil:
+		return resp, out.Settled, nil
+	case enveloped && errors.As(err, new(*werrors.APIError)):
+		return resp, false, err
 	}
-	resp, apiErr := decodeCancel(env, token)
-	if err != nil {
-		return resp, err
-	}
-	if apiErr != nil {
-		return resp, apiErr
-	}
-	return resp, nil
+	return nil, false, err
 }
 
 // wireCancelData is how a CCancelOrder reply's data object is decoded, each
@@ -116,29 +140,24 @@ type wireCancelData struct {
 	Data    json.RawMessage `json:"data"`
 }
 
-// decodeCancel fills a response from env and judges its data. The error is
-// nil only for data.code 200; ret is judged by the caller (env.refused).
-// secret is removed from the provider's texts, in the response too, so that
-// logging a response cannot leak a token the provider echoed.
-func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.APIError) {
-	resp := &CancelOrderResponse{Ret: env.Ret, Msg: httpx.Scrub(env.Msg, secret)}
-	data := env.Data.(*wireCancelData)
+// judgeCancelData fills resp.Data from the data of an envelope whose ret is
+// 200 and judges it: success only for data.code 200.
+func (c *Client) judgeCancelData(env *envelope, data *wireCancelData, resp *CancelOrderResponse) pipeline.Judgement {
 	if env.DataKind != "" {
-		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: data is %s", errNoCode, env.DataKind))
+		return c.noCode(env, fmt.Errorf("%w: data is %s", errNoCode, env.DataKind))
 	}
-	resp.Data.Message = httpx.Scrub(textOf(data.Message), secret)
-	resp.Data.Data = httpx.Scrub(textOf(data.Data), secret)
-	raw := data.Code
-	if raw == nil || isNull(raw) {
-		return resp, noCode(env, resp.Msg, errNoCode)
-	}
-	code, err := parseInt(raw)
-	if err != nil {
-		return resp, noCode(env, resp.Msg, fmt.Errorf("%w: %w", errBadCode, err))
+	resp.Data.Message = jsonx.Text(data.Message)
+	resp.Data.Data = jsonx.Text(data.Data)
+	code, ok, err := jsonx.Int(data.Code)
+	switch {
+	case err != nil:
+		return c.noCode(env, fmt.Errorf("%w: %w", errBadCode, err))
+	case !ok:
+		return c.noCode(env, errNoCode)
 	}
 	resp.Data.Code = code
 	if code == 200 {
-		return resp, nil
+		return pipeline.Judgement{Verdict: pipeline.Success}
 	}
 	msg := resp.Data.Message
 	if resp.Msg != "" && resp.Msg != msg {
@@ -148,30 +167,44 @@ func decodeCancel(env *envelope, secret string) (*CancelOrderResponse, *werrors.
 			msg += " (" + resp.Msg + ")"
 		}
 	}
-	return resp, &werrors.APIError{
-		Provider:   werrors.ProviderAPIUSB,
+	return pipeline.Judgement{Verdict: pipeline.Refused, Err: &werrors.APIError{
+		Provider:   Provider,
 		Op:         CancelService,
 		Code:       code,
+		CodeName:   "code",
 		Message:    msg,
 		HTTPStatus: env.Status,
-		DataCode:   true,
-	}
+		Sentinel:   c.dataSentinel(code),
+	}}
 }
 
-// noCode is the error for ret 200 without a usable data.code; msg is the
-// envelope's message, already scrubbed.
-func noCode(env *envelope, msg string, cause error) *werrors.APIError {
-	e := unusable(CancelService, env.Status, cause)
-	if msg != "" {
-		e.Message = msg
+// dataSentinel maps a data.code: WithDataCodes first, then the table of
+// ret, whose numbers some services reuse for their business codes.
+func (c *Client) dataSentinel(code int) error {
+	if s, ok := c.dataCodes[code]; ok {
+		return s
 	}
-	return e
+	if code == 0 {
+		return werrors.ErrSystem // no code at all, as far as meaning goes
+	}
+	return retSentinel(code)
+}
+
+// noCode judges ret 200 without a usable data.code: nothing says the order
+// was cancelled, nor that it was not.
+func (c *Client) noCode(env *envelope, cause error) pipeline.Judgement {
+	j := c.pipe.UnusableJudgement(CancelService, env.Status, cause)
+	if env.Msg != "" {
+		j.Err.(*werrors.APIError).Message = env.Msg
+	}
+	return j
 }
 
 // Cancel implements waybill.Canceller: OrderID is sent as orderId,
 // WaybillID as taskId and Reason as cancelMsg; all three are required.
 // DeliveryID and OpenID are not used. The result's Message is data.data
-// ("取消成功"), or data.message when data.data is empty.
+// ("取消成功"), or data.message when data.data is empty; after a lost
+// answer settled by a code mapped to ErrDuplicateCancel it says so.
 func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybill.CancelResult, error) {
 	if err := errors.Join(
 		required("OrderID", "orderId", req.OrderID),
@@ -180,7 +213,7 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 	); err != nil {
 		return nil, err
 	}
-	resp, err := c.CancelOrder(ctx, &CancelOrderRequest{OrderID: req.OrderID, TaskID: req.WaybillID, CancelMsg: req.Reason})
+	resp, settled, err := c.cancelOrder(ctx, &CancelOrderRequest{OrderID: req.OrderID, TaskID: req.WaybillID, CancelMsg: req.Reason})
 	if err != nil {
 		return nil, err
 	}
@@ -188,5 +221,8 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 	if msg == "" {
 		msg = resp.Data.Message
 	}
-	return &waybill.CancelResult{Provider: werrors.ProviderAPIUSB, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
+	if settled {
+		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
+	}
+	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/pipeline"
 )
 
 // sentinels is every sentinel an APIUSB reply can map to.
@@ -232,14 +233,14 @@ func TestUnusableReplies(t *testing.T) {
 		attempts int
 		cause    error
 	}{
-		{"gateway HTML 502", 502, html, 3, httpx.ErrNotJSON},
-		{"HTML 200", 200, "<!DOCTYPE html><html></html>", 1, httpx.ErrNotJSON},
-		{"empty 500", 500, "", 3, httpx.ErrNotJSON},
-		{"empty 200", 200, "", 1, httpx.ErrNotJSON},
+		{"gateway HTML 502", 502, html, 3, pipeline.ErrNotJSON},
+		{"HTML 200", 200, "<!DOCTYPE html><html></html>", 1, pipeline.ErrNotJSON},
+		{"empty 500", 500, "", 3, pipeline.ErrNotJSON},
+		{"empty 200", 200, "", 1, pipeline.ErrNotJSON},
 		{"truncated JSON", 200, `{"ret":200,"data":{"code":200,"mess`, 1, nil},
 		{"truncated JSON 504", 504, `{"ret":`, 3, nil},
-		{"JSON array", 200, `[1,2]`, 1, httpx.ErrNotJSON},
-		{"JSON string", 200, `"ok"`, 1, httpx.ErrNotJSON},
+		{"JSON array", 200, `[1,2]`, 1, pipeline.ErrNotJSON},
+		{"JSON string", 200, `"ok"`, 1, pipeline.ErrNotJSON},
 		{"no ret", 200, `{"data":{"code":200},"msg":""}`, 1, errNoRet},
 		{"null ret", 200, `{"ret":null,"data":{"code":200}}`, 1, errNoRet},
 		{"word ret", 200, `{"ret":"ok","data":{"code":200}}`, 1, nil},
@@ -373,7 +374,8 @@ func TestTransportErrorRetried(t *testing.T) {
 	mt2.RegisterResponder(http.MethodPost, u, httpmock.ConnectionFailure)
 	c2 := newTestClient(t, u, WithHTTPClient(hc2))
 	resp, err := c2.CancelOrder(context.Background(), sampleReq)
-	if resp != nil || err == nil || !strings.HasPrefix(err.Error(), "apiusb: App.Logistics.CCancelOrder: ") {
+	var te *werrors.TransportError
+	if resp != nil || !errors.As(err, &te) || !te.Retryable() || !strings.HasPrefix(err.Error(), "apiusb App.Logistics.CCancelOrder: no reply: ") {
 		t.Errorf("CancelOrder = %+v, %v", resp, err)
 	}
 	if n := mt2.GetTotalCallCount(); n != 3 {

@@ -61,7 +61,7 @@ func TestFakeCancelRoundTrip(t *testing.T) {
 			// Cancelling again is refused with the fake's own code.
 			_, err = fakeCancel(c, "100012021107633", "BAB7EDF04019A6C7876096B88B611769")
 			var apiErr *werrors.APIError
-			if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || !apiErr.DataCode {
+			if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || apiErr.CodeName != "code" {
 				t.Fatalf("second cancel: %v", err)
 			}
 		})
@@ -174,23 +174,41 @@ func TestFakeRet400NotRetried(t *testing.T) {
 	}
 }
 
+// The task is cancelled but the answer never arrives; the retry hears
+// "already cancelled" (1002). Mapped to ErrDuplicateCancel, as the fake's
+// Client does, that settles it: the call succeeded. Unmapped, the retry's
+// refusal is all the client knows.
 func TestFakeLostAnswer(t *testing.T) {
 	t.Parallel()
-	srv := apiusbtest.NewServer()
-	defer srv.Close()
-	srv.AddTask(apiusbtest.Task{OrderID: "o1", TaskID: "t1"})
-	c := fakeClient(t, srv)
-	// The task is cancelled but the answer never arrives; the retry hears
-	// "already cancelled", which is why CancelOrder's documentation says
-	// to check the task when a retried call fails.
-	srv.Inject(apiusbtest.Fault{DropAfterHandling: true})
-	_, err := fakeCancel(c, "o1", "t1")
-	var apiErr *werrors.APIError
-	if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled {
-		t.Fatalf("err = %v", err)
-	}
-	if task, _ := srv.Task("t1"); task.State != apiusbtest.TaskCancelled {
-		t.Fatalf("task state %v", task.State)
+	for _, mapped := range []bool{true, false} {
+		srv := apiusbtest.NewServer()
+		defer srv.Close()
+		srv.AddTask(apiusbtest.Task{OrderID: "o1", TaskID: "t1"})
+		var opts []apiusb.Option
+		if !mapped {
+			opts = append(opts, apiusb.WithDataCodes(nil))
+		}
+		c := fakeClient(t, srv, opts...)
+		srv.Inject(apiusbtest.Fault{DropAfterHandling: true})
+		resp, err := fakeCancel(c, "o1", "t1")
+		if mapped {
+			if err != nil || resp.Data.Code != apiusbtest.CodeAlreadyCancelled {
+				t.Fatalf("mapped: CancelOrder = %+v, %v; want success with the 1002 response", resp, err)
+			}
+		} else {
+			var apiErr *werrors.APIError
+			if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || errors.Is(err, werrors.ErrDuplicateCancel) {
+				t.Fatalf("unmapped: err = %v", err)
+			}
+		}
+		if task, _ := srv.Task("t1"); task.State != apiusbtest.TaskCancelled {
+			t.Fatalf("task state %v", task.State)
+		}
+		// On a first attempt the same answer is an error, mapped or not.
+		_, err = fakeCancel(c, "o1", "t1")
+		if got := errors.Is(err, werrors.ErrDuplicateCancel); err == nil || got != mapped {
+			t.Fatalf("mapped=%v: second cancel = %v", mapped, err)
+		}
 	}
 }
 

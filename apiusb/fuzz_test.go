@@ -1,27 +1,45 @@
 package apiusb
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/waybill-go/waybill"
+	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
-	"github.com/waybill-go/waybill/internal/httpx"
 )
 
 // fuzzSecret stands for the access token: whatever the reply, it must not
 // come back in an error or a response.
 const fuzzSecret = "TOPSECRET"
 
-// FuzzDecodeEnvelope runs the reply decoding of CancelOrder (envelope, ret,
-// data.code) on arbitrary bodies and statuses. Besides not panicking, a
-// reply counts as a success only with ret 200 and data.code 200, every
-// failure is an *errors.APIError of provider apiusb, and the secret never
-// appears in what comes back. The committed corpus in
-// testdata/fuzz/FuzzDecodeEnvelope holds the seed document's samples.
-func FuzzDecodeEnvelope(f *testing.F) {
+// replyTransport answers every request with status and body, in process.
+type replyTransport struct {
+	status int
+	body   []byte
+}
+
+func (rt replyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode: rt.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(rt.body)), ContentLength: int64(len(rt.body)), Request: r,
+	}, nil
+}
+
+// FuzzCancelReply runs CancelOrder, whole pipeline included, against
+// arbitrary reply bodies and statuses. Besides not panicking, a reply
+// counts as a success only with ret 200 and data.code 200, every failure
+// is a typed error of provider apiusb, and the secret never appears in
+// what comes back. The committed corpus in testdata/fuzz/FuzzCancelReply
+// holds the seed document's samples.
+func FuzzCancelReply(f *testing.F) {
 	for _, s := range []string{
 		okReply,
 		"{\n\"ret\": 200,\n\"data\": {\n\"code\": 200,\n\"message\": \"success\",\n\"data\": \"取消成功\"\n},\n\"msg\": \"\",\n}",
@@ -30,6 +48,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		`{"ret":400,"data":[],"msg":"非法请求：缺少必要参数orderId"}`,
 		`{"ret":406,"data":null,"msg":"access_token TOPSECRET refused"}`,
 		`{"ret":200,"data":{"code":601,"message":"TOPSECRET"},"msg":"TOPSECRET"}`,
+		`{"ret":200,"data":{"code":200,"message":"T\u004fPSECRET","data":"TOPSECRE\u0054"}}`,
 		"\xef\xbb\xbf{\"ret\":500}",
 		`<html><body>502 Bad Gateway</body></html>`,
 		`{"ret":200,"data":{"code":200,"mess`,
@@ -39,36 +58,24 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add([]byte(s), 200)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
-		reply := &httpx.Reply{Status: status, ContentType: "application/json", Body: body}
-		env, apiErr := parseEnvelope(CancelService, reply, new(wireCancelData))
-		if (env == nil) == (apiErr == nil) {
-			t.Fatalf("parseEnvelope = %v, %v: want exactly one", env, apiErr)
+		if status < 100 || status > 999 {
+			status = 200 // net/http would refuse to deliver it
 		}
-		if apiErr != nil {
-			if apiErr.Code != 0 || !errors.Is(apiErr, werrors.ErrSystem) || apiErr.Provider != "apiusb" || apiErr.HTTPStatus != status {
-				t.Fatalf("unusable reply gave %+v", apiErr)
+		c, err := NewClient(WithHTTPClient(&http.Client{Transport: replyTransport{status, body}}),
+			WithRetry(waybill.NoRetry), WithAccessToken(auth.StaticToken(fuzzSecret)),
+			WithDataCodes(map[int]error{1002: werrors.ErrDuplicateCancel}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := c.CancelOrder(context.Background(), &CancelOrderRequest{OrderID: "o", TaskID: "t", CancelMsg: "m"})
+		if resp != nil {
+			if out := fmt.Sprintf("%+v", *resp); strings.Contains(out, fuzzSecret) {
+				t.Fatalf("response leaks the secret: %s", out)
 			}
-			noSecret(t, apiErr)
-			return
-		}
-		if refused := env.refused(CancelService, fuzzSecret); (refused == nil) != (env.Ret == 200) {
-			t.Fatalf("ret %d: refused = %v", env.Ret, refused)
-		} else if refused != nil {
-			if refused.Code != env.Ret {
-				t.Fatalf("ret %d gave Code %d", env.Ret, refused.Code)
-			}
-			noSecret(t, refused)
-		}
-		resp, err := decodeCancel(env, fuzzSecret)
-		if resp == nil || resp.Ret != env.Ret {
-			t.Fatalf("decodeCancel gave response %+v for ret %d", resp, env.Ret)
-		}
-		if out := fmt.Sprintf("%+v", *resp); strings.Contains(out, fuzzSecret) {
-			t.Fatalf("response leaks the secret: %s", out)
 		}
 		if err == nil {
-			if resp.Data.Code != 200 {
-				t.Fatalf("success with data.code %d", resp.Data.Code)
+			if resp == nil || resp.Ret != 200 || resp.Data.Code != 200 {
+				t.Fatalf("success with %+v", resp)
 			}
 			// A success survives a round trip through the public type.
 			b, merr := json.Marshal(resp)
@@ -81,11 +88,15 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			}
 			return
 		}
-		if err.Provider != "apiusb" || (err.Code != 0 && err.Code != resp.Data.Code) {
-			t.Fatalf("data error %+v for response %+v", err, resp)
+		var apiErr *werrors.APIError
+		if !errors.As(err, &apiErr) || apiErr.Provider != "apiusb" || apiErr.HTTPStatus != status {
+			t.Fatalf("error %v is no APIError of this reply", err)
 		}
-		if err.Code == 0 && !errors.Is(err, werrors.ErrSystem) {
+		if apiErr.Code == 0 && !errors.Is(err, werrors.ErrSystem) {
 			t.Fatalf("code-less error %v does not match ErrSystem", err)
+		}
+		if resp != nil && apiErr.Code != resp.Ret && apiErr.Code != resp.Data.Code && apiErr.Code != 0 {
+			t.Fatalf("error %v for response %+v", err, resp)
 		}
 		noSecret(t, err)
 	})

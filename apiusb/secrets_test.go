@@ -100,7 +100,7 @@ func TestTokenSourceSecretsStayOut(t *testing.T) {
 			var logs syncBuffer
 			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			srv := newServer(t, tc.handle)
-			tokens := newTestSource(t, srv.base(), WithTokenLogger(logger))
+			tokens := newTestSource(t, srv.base(), WithLogger(logger))
 			c := newTestClient(t, srv.base(), WithAccessToken(tokens), WithLogger(logger))
 			_, err := c.CancelOrder(context.Background(), sampleReq)
 			assertNoSecret(t, err, testSecret)

@@ -11,10 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/jsonx"
+	"github.com/waybill-go/waybill/internal/pipeline"
 )
 
 // TokenService is the PhalApi service that hands out access tokens.
@@ -29,108 +30,6 @@ const DefaultTokenLifetime = 30 * 24 * time.Hour
 // ret 200 but without a usable data.access_token.
 var ErrNoAccessToken = errors.New("apiusb: ApplyToken reply has no data.access_token")
 
-// TokenOption configures NewTokenSource.
-type TokenOption func(*tokenConfig) error
-
-type tokenConfig struct {
-	baseURL  string
-	http     *http.Client
-	store    auth.Store
-	now      func() time.Time
-	retry    waybill.RetryPolicy
-	logger   *slog.Logger
-	lifetime time.Duration
-}
-
-// WithTokenURL sets the entry point ApplyToken is called at (default
-// https://api.apiusb.com/api/app), for example a fake's URL in tests.
-func WithTokenURL(baseURL string) TokenOption {
-	return func(c *tokenConfig) error {
-		u, err := httpx.ParseBaseURL(baseURL)
-		if err != nil {
-			return fmt.Errorf("apiusb: WithTokenURL: %w", err)
-		}
-		c.baseURL = u
-		return nil
-	}
-}
-
-// WithTokenHTTPClient sets the *http.Client used to fetch tokens. It is
-// copied, never modified.
-func WithTokenHTTPClient(hc *http.Client) TokenOption {
-	return func(c *tokenConfig) error {
-		if hc == nil {
-			return errors.New("apiusb: WithTokenHTTPClient: nil *http.Client")
-		}
-		c.http = hc
-		return nil
-	}
-}
-
-// WithTokenStore shares tokens through s (default: in process memory), for
-// example a github.com/waybill-go/waybill/auth/redisstore Store shared by
-// every process of the account.
-func WithTokenStore(s auth.Store) TokenOption {
-	return func(c *tokenConfig) error {
-		if s == nil {
-			return errors.New("apiusb: WithTokenStore: nil auth.Store")
-		}
-		c.store = s
-		return nil
-	}
-}
-
-// WithTokenClock replaces time.Now, for tests.
-func WithTokenClock(now func() time.Time) TokenOption {
-	return func(c *tokenConfig) error {
-		if now == nil {
-			return errors.New("apiusb: WithTokenClock: nil clock")
-		}
-		c.now = now
-		return nil
-	}
-}
-
-// WithTokenRetry sets how ApplyToken calls are retried after transport
-// errors, ret 5xx and HTTP 5xx (default waybill.DefaultRetryPolicy).
-func WithTokenRetry(p waybill.RetryPolicy) TokenOption {
-	return func(c *tokenConfig) error {
-		if p.MaxAttempts < 1 {
-			return fmt.Errorf("apiusb: WithTokenRetry: MaxAttempts must be at least 1, got %d", p.MaxAttempts)
-		}
-		if p.BaseDelay < 0 || p.MaxDelay < 0 {
-			return errors.New("apiusb: WithTokenRetry: negative delay")
-		}
-		c.retry = p
-		return nil
-	}
-}
-
-// WithTokenLogger logs ApplyToken exchanges at debug level, and store
-// failures the token source works around at warn level. The app secret
-// travels in the request body, which is never logged.
-func WithTokenLogger(l *slog.Logger) TokenOption {
-	return func(c *tokenConfig) error {
-		if l == nil {
-			return errors.New("apiusb: WithTokenLogger: nil *slog.Logger")
-		}
-		c.logger = l
-		return nil
-	}
-}
-
-// WithTokenLifetime sets the lifetime assumed for a token whose ApplyToken
-// reply names no expiry (default DefaultTokenLifetime).
-func WithTokenLifetime(d time.Duration) TokenOption {
-	return func(c *tokenConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("apiusb: WithTokenLifetime: %v is not positive", d)
-		}
-		c.lifetime = d
-		return nil
-	}
-}
-
 // TokenSource gets APIUSB access tokens for one app key from
 // App.Auth.ApplyToken, caches them for their lifetime and lets one fetch run
 // at a time (see auth.CachedSource). It implements auth.TokenSource and
@@ -142,8 +41,7 @@ type TokenSource struct {
 	appKey   string
 	secret   string
 	url      string
-	http     *httpx.Client
-	retry    waybill.RetryPolicy
+	pipe     *pipeline.Pipeline
 	now      func() time.Time
 	lifetime time.Duration
 	cache    *auth.CachedSource
@@ -156,38 +54,54 @@ var (
 
 // NewTokenSource returns a TokenSource for the app key and secret. Nothing
 // is fetched until the first Token call. Tokens are cached under
-// "apiusb:"+appKey in the Store.
-func NewTokenSource(appKey, appSecret string, opts ...TokenOption) (*TokenSource, error) {
+// "apiusb:"+appKey in the Store. It takes the options that concern
+// fetching tokens (WithBaseURL, WithHTTPClient, WithLogger, WithRetry,
+// WithUserAgent, WithMaxReplyBytes, WithStore, WithClock,
+// WithTokenLifetime) and refuses the client's own.
+func NewTokenSource(appKey, appSecret string, opts ...Option) (*TokenSource, error) {
+	const who = "apiusb: NewTokenSource"
+	cfg := config{baseURL: DefaultBaseURL}
+	if err := pipeline.Apply(who, &cfg, opts); err != nil {
+		return nil, err
+	}
+	if name := cfg.clientOnly(); name != "" {
+		return nil, fmt.Errorf("%s: %s applies to NewClient only", who, name)
+	}
+	s, err := newTokenSource(appKey, appSecret, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", who, err)
+	}
+	return s, nil
+}
+
+func newTokenSource(appKey, appSecret string, cfg *config) (*TokenSource, error) {
 	if strings.TrimSpace(appKey) == "" {
-		return nil, errors.New("apiusb: NewTokenSource: appKey is required")
+		return nil, &werrors.ParamError{Field: "appKey", Reason: "is required"}
 	}
 	if appSecret == "" {
-		return nil, errors.New("apiusb: NewTokenSource: appSecret is required")
-	}
-	cfg := tokenConfig{baseURL: DefaultBaseURL, retry: waybill.DefaultRetryPolicy, now: time.Now, lifetime: DefaultTokenLifetime}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+		return nil, &werrors.ParamError{Field: "appSecret", Reason: "is required"}
 	}
 	s := &TokenSource{
 		appKey:   appKey,
 		secret:   appSecret,
 		url:      cfg.baseURL,
-		http:     httpx.New(httpx.Config{HTTPClient: cfg.http, Logger: cfg.logger}),
-		retry:    cfg.retry,
+		pipe:     pipeline.New(Provider, cfg.Settings),
 		now:      cfg.now,
 		lifetime: cfg.lifetime,
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.lifetime == 0 {
+		s.lifetime = DefaultTokenLifetime
+	}
 	cache, err := auth.NewCachedSource(auth.CacheConfig{
-		Key:    "apiusb:" + appKey,
-		Fetch:  s.fetch,
-		Store:  cfg.store,
-		Now:    cfg.now,
-		Logger: cfg.logger,
+		Key:     "apiusb:" + appKey,
+		Fetch:   s.fetch,
+		Store:   cfg.store,
+		Now:     cfg.now,
+		Logger:  cfg.Logger,
+		Secrets: []string{appSecret},
 	})
 	if err != nil {
 		return nil, err
@@ -216,9 +130,6 @@ func (s TokenSource) String() string {
 	return "apiusb.TokenSource{AppKey:" + s.appKey + " AppSecret:" + httpx.Redacted + "}"
 }
 
-// GoString is String, so %#v shows no secret.
-func (s TokenSource) GoString() string { return s.String() }
-
 // Format prints String for every verb.
 func (s TokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
@@ -227,35 +138,58 @@ func (s TokenSource) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("app_key", s.appKey))
 }
 
-// fetch calls ApplyToken, retrying transient failures.
+// fetch calls ApplyToken on the pipeline.
 func (s *TokenSource) fetch(ctx context.Context, _ bool) (auth.Token, error) {
-	body := url.Values{"s": {TokenService}, "app_key": {s.appKey}, "app_secret": {s.secret}}.Encode()
-	req := &httpx.Request{Method: http.MethodPost, URL: s.url, Body: []byte(body), ContentType: formContentType, LogOp: TokenService}
+	params := url.Values{"app_key": {s.appKey}, "app_secret": {s.secret}}
 	var tok auth.Token
-	err := httpx.Retry(ctx, s.retry, func(attempt int) (bool, error) {
-		reply, err := s.http.Send(ctx, req, attempt)
-		if err != nil {
-			if errors.Is(err, httpx.ErrReplyTooLarge) {
-				return false, unusable(TokenService, reply.Status, err)
+	_, err := s.pipe.Do(ctx, &pipeline.Call{
+		Op:      TokenService,
+		Secrets: []string{s.secret},
+		Request: func(string) (*httpx.Request, error) {
+			return request(http.MethodPost, s.url, TokenService, params, ""), nil
+		},
+		Judge: func(r *httpx.Reply) pipeline.Judgement {
+			var fields map[string]json.RawMessage
+			env, j := parseEnvelope(s.pipe, TokenService, r, &fields)
+			if env == nil {
+				return j
 			}
-			return ctx.Err() == nil, fmt.Errorf("apiusb: %s: %w", TokenService, httpx.ScrubError(err, s.secret))
-		}
-		var fields map[string]json.RawMessage
-		env, apiErr := parseEnvelope(TokenService, reply, &fields)
-		if apiErr == nil {
-			apiErr = env.refused(TokenService, s.secret)
-		}
-		if apiErr != nil {
-			return retryable(env, apiErr), apiErr
-		}
-		t, apiErr := s.token(env, fields)
-		if apiErr != nil {
-			return false, apiErr
-		}
-		tok = t
-		return false, nil
+			if env.Ret != 200 {
+				return s.refused(env, env.Ret, "ret", env.Msg)
+			}
+			t, j := s.token(env, fields)
+			tok = t
+			return j
+		},
 	})
 	return tok, err
+}
+
+// refused judges ApplyToken refusing the app key or secret (a 4xx ret other
+// than 404, or a business code in data): ErrInvalidCredentials. A 5xx ret
+// is transient; 404 means the service is not there.
+func (s *TokenSource) refused(env *envelope, code int, codeName, msg string) pipeline.Judgement {
+	e := &werrors.APIError{
+		Provider:   Provider,
+		Op:         TokenService,
+		Code:       code,
+		CodeName:   codeName,
+		Message:    msg,
+		HTTPStatus: env.Status,
+		Sentinel:   werrors.ErrInvalidCredentials,
+	}
+	if codeName == "ret" {
+		switch {
+		case code >= 500 && code <= 599:
+			e.Sentinel = werrors.ErrSystem
+			return pipeline.Judgement{Verdict: pipeline.Transient, Err: e, Unknown: true}
+		case code == 404:
+			e.Sentinel = werrors.ErrServiceNotFound
+		case code < 400 || code > 499:
+			e.Sentinel = nil // a ret PhalApi does not define
+		}
+	}
+	return pipeline.Judgement{Verdict: pipeline.Refused, Err: e}
 }
 
 // relativeExpiry and absoluteExpiry are the data fields read, in this order,
@@ -270,11 +204,11 @@ var (
 var chinaTime = time.FixedZone("UTC+8", 8*60*60)
 
 // token reads an ApplyToken envelope with ret 200.
-func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (auth.Token, *werrors.APIError) {
-	fail := func(cause error) *werrors.APIError {
-		e := unusable(TokenService, env.Status, cause)
-		e.Message = "unexpected ApplyToken reply"
-		return e
+func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (auth.Token, pipeline.Judgement) {
+	fail := func(cause error) pipeline.Judgement {
+		j := s.pipe.UnusableJudgement(TokenService, env.Status, cause)
+		j.Err.(*werrors.APIError).Message = "unexpected ApplyToken reply"
+		return j
 	}
 	if env.DataKind != "" {
 		return auth.Token{}, fail(fmt.Errorf("%w: data is %s", ErrNoAccessToken, env.DataKind))
@@ -283,21 +217,13 @@ func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (a
 		return auth.Token{}, fail(fmt.Errorf("%w: data is missing", ErrNoAccessToken))
 	}
 	var value string
-	if raw := fields["access_token"]; kindOf(raw) == "a string" {
-		value = strings.TrimSpace(textOf(raw))
+	if raw := fields["access_token"]; jsonx.Quoted(raw) {
+		value = strings.TrimSpace(jsonx.Text(raw))
 	}
 	if value == "" {
 		// Some services put a business code in data; report it if so.
-		if raw, ok := fields["code"]; ok {
-			if code, err := parseInt(raw); err == nil && code != 200 && code != 0 {
-				return auth.Token{}, &werrors.APIError{
-					Provider:   werrors.ProviderAPIUSB,
-					Op:         TokenService,
-					Code:       code,
-					Message:    httpx.Scrub(textOf(fields["message"]), s.secret),
-					HTTPStatus: env.Status,
-				}
-			}
+		if code, ok, err := jsonx.Int(fields["code"]); ok && err == nil && code != 200 && code != 0 {
+			return auth.Token{}, s.refused(env, code, "code", jsonx.Text(fields["message"]))
 		}
 		return auth.Token{}, fail(ErrNoAccessToken)
 	}
@@ -309,7 +235,7 @@ func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (a
 	if lifetime == 0 {
 		lifetime = s.lifetime
 	}
-	return auth.NewToken(value, lifetime, now), nil
+	return auth.NewToken(value, lifetime, now), pipeline.Judgement{Verdict: pipeline.Success}
 }
 
 // expiry returns the lifetime the first expiry field present in data gives,
@@ -317,10 +243,10 @@ func (s *TokenSource) token(env *envelope, fields map[string]json.RawMessage) (a
 func expiry(fields map[string]json.RawMessage, now time.Time) (time.Duration, error) {
 	for _, name := range relativeExpiry {
 		raw, ok := fields[name]
-		if !ok || isNull(raw) {
+		if !ok || jsonx.IsNull(raw) {
 			continue
 		}
-		n, err := parseInt(raw)
+		n, err := intOf(raw)
 		if err != nil || n <= 0 {
 			return 0, fmt.Errorf("ApplyToken reply: data.%s is not a positive number of seconds", name)
 		}
@@ -328,7 +254,7 @@ func expiry(fields map[string]json.RawMessage, now time.Time) (time.Duration, er
 	}
 	for _, name := range absoluteExpiry {
 		raw, ok := fields[name]
-		if !ok || isNull(raw) {
+		if !ok || jsonx.IsNull(raw) {
 			continue
 		}
 		at, err := expiryTime(raw, now)
@@ -352,7 +278,7 @@ const maxSeconds = 100 * 365 * 24 * 60 * 60
 // 1e12 on; below 1e9, seconds from now) as a number or numeric string, or a
 // date string in RFC 3339 or "2006-01-02 15:04:05" (UTC+8) form.
 func expiryTime(raw json.RawMessage, now time.Time) (time.Time, error) {
-	if n, err := parseInt(raw); err == nil {
+	if n, err := intOf(raw); err == nil {
 		switch {
 		case n <= 0:
 			return time.Time{}, fmt.Errorf("%d is not a time", n)
@@ -363,8 +289,8 @@ func expiryTime(raw json.RawMessage, now time.Time) (time.Time, error) {
 		}
 		return time.Unix(int64(n), 0), nil
 	}
-	if kindOf(raw) == "a string" {
-		s := strings.TrimSpace(textOf(raw))
+	if jsonx.Quoted(raw) {
+		s := strings.TrimSpace(jsonx.Text(raw))
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			return t, nil
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/pipeline"
 )
 
 const (
@@ -27,7 +28,7 @@ const (
 
 func newTestSource(t *testing.T, base string, opts ...TokenOption) *TokenSource {
 	t.Helper()
-	s, err := NewTokenSource(testKey, testSecret, append([]TokenOption{WithTokenURL(base), WithTokenRetry(fastRetry)}, opts...)...)
+	s, err := NewTokenSource(testKey, testSecret, append([]TokenOption{WithBaseURL(base), WithRetry(fastRetry)}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewTokenSource: %v", err)
 	}
@@ -45,16 +46,19 @@ func TestNewTokenSourceValidates(t *testing.T) {
 		opt         TokenOption
 		want        string
 	}{
-		{"", testSecret, nil, "appKey is required"},
-		{" ", testSecret, nil, "appKey is required"},
-		{testKey, "", nil, "appSecret is required"},
-		{testKey, testSecret, WithTokenURL("not a url"), "WithTokenURL"},
-		{testKey, testSecret, WithTokenHTTPClient(nil), "nil *http.Client"},
-		{testKey, testSecret, WithTokenStore(nil), "nil auth.Store"},
-		{testKey, testSecret, WithTokenClock(nil), "nil clock"},
-		{testKey, testSecret, WithTokenRetry(waybill.RetryPolicy{}), "MaxAttempts"},
-		{testKey, testSecret, WithTokenRetry(waybill.RetryPolicy{MaxAttempts: 1, MaxDelay: -1}), "negative"},
-		{testKey, testSecret, WithTokenLogger(nil), "nil *slog.Logger"},
+		{"", testSecret, nil, "appKey: is required"},
+		{" ", testSecret, nil, "appKey: is required"},
+		{testKey, "", nil, "appSecret: is required"},
+		{testKey, testSecret, WithBaseURL("not a url"), "WithBaseURL"},
+		{testKey, testSecret, WithMethod("GET"), "WithMethod applies to NewClient only"},
+		{testKey, testSecret, WithDataCodes(map[int]error{1: werrors.ErrSystem}), "WithDataCodes applies to NewClient only"},
+		{testKey, testSecret, WithAccessToken(auth.StaticToken("x")), "WithAccessToken applies to NewClient only"},
+		{testKey, testSecret, WithHTTPClient(nil), "nil *http.Client"},
+		{testKey, testSecret, WithStore(nil), "nil auth.Store"},
+		{testKey, testSecret, WithClock(nil), "nil clock"},
+		{testKey, testSecret, WithRetry(waybill.RetryPolicy{}), "MaxAttempts"},
+		{testKey, testSecret, WithRetry(waybill.RetryPolicy{MaxAttempts: 1, MaxDelay: -1}), "negative"},
+		{testKey, testSecret, WithLogger(nil), "nil *slog.Logger"},
 		{testKey, testSecret, WithTokenLifetime(0), "not positive"},
 	} {
 		s, err := NewTokenSource(tc.key, tc.secret, tc.opt)
@@ -102,7 +106,7 @@ func TestTokenStoreKey(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, replyWith(200, tokenReply("TOKEN-1")))
 	store := auth.NewMemoryStore()
-	s := newTestSource(t, srv.base(), WithTokenStore(store))
+	s := newTestSource(t, srv.base(), WithStore(store))
 	if _, err := s.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +115,7 @@ func TestTokenStoreKey(t *testing.T) {
 		t.Errorf("store holds %v, %v, %v under apiusb:%s", tok, ok, err, testKey)
 	}
 	// A second source sharing the store adopts the token without a fetch.
-	s2 := newTestSource(t, srv.base(), WithTokenStore(store))
+	s2 := newTestSource(t, srv.base(), WithStore(store))
 	if tok, err := s2.Token(context.Background()); err != nil || tok != "TOKEN-1" || srv.count() != 1 {
 		t.Errorf("second source: %q, %v after %d fetches", tok, err, srv.count())
 	}
@@ -143,7 +147,7 @@ func TestTokenExpiryForms(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t, replyWith(200, `{"ret":200,"data":{"access_token":"T",`+tc.fields+`},"msg":""}`))
 			store := auth.NewMemoryStore()
-			s := newTestSource(t, srv.base(), WithTokenStore(store), WithTokenClock(func() time.Time { return now }))
+			s := newTestSource(t, srv.base(), WithStore(store), WithClock(func() time.Time { return now }))
 			if _, err := s.Token(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +167,7 @@ func TestTokenLifetimeOption(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	srv := newServer(t, replyWith(200, `{"ret":200,"data":{"access_token":"T"}}`))
 	store := auth.NewMemoryStore()
-	s := newTestSource(t, srv.base(), WithTokenStore(store), WithTokenClock(func() time.Time { return now }), WithTokenLifetime(time.Hour))
+	s := newTestSource(t, srv.base(), WithStore(store), WithClock(func() time.Time { return now }), WithTokenLifetime(time.Hour))
 	if _, err := s.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +184,7 @@ func TestTokenRefreshedWhenDue(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		replyWith(200, fmt.Sprintf(`{"ret":200,"data":{"access_token":"T%d","expires_in":3600}}`, n))(w, r, n)
 	})
-	s := newTestSource(t, srv.base(), WithTokenClock(func() time.Time { return time.Unix(now.Load(), 0) }))
+	s := newTestSource(t, srv.base(), WithClock(func() time.Time { return time.Unix(now.Load(), 0) }))
 	for _, step := range []struct {
 		advance int64
 		want    string
@@ -203,26 +207,29 @@ func TestTokenSourceFailures(t *testing.T) {
 		code     int
 		attempts int
 	}{
-		{"ret 401", 200, `{"ret":401,"data":null,"msg":"app_secret wrong: ` + testSecret + `"}`, werrors.ErrUnauthorized, nil, 401, 1},
-		{"ret 400", 200, `{"ret":400,"data":[],"msg":"缺少app_key"}`, werrors.ErrInvalidParam, nil, 400, 1},
+		// ApplyToken refusing the app key or secret: fix the configuration.
+		{"ret 401", 200, `{"ret":401,"data":null,"msg":"app_secret wrong: ` + testSecret + `"}`, werrors.ErrInvalidCredentials, nil, 401, 1},
+		{"ret 400", 200, `{"ret":400,"data":[],"msg":"缺少app_key"}`, werrors.ErrInvalidCredentials, nil, 400, 1},
+		{"ret 404", 200, `{"ret":404,"data":[],"msg":"no such service"}`, werrors.ErrServiceNotFound, nil, 404, 1},
 		{"ret 500", 200, `{"ret":500,"data":[],"msg":"x"}`, werrors.ErrSystem, nil, 500, 3},
 		{"no access_token", 200, `{"ret":200,"data":{"token":"T"},"msg":""}`, werrors.ErrSystem, ErrNoAccessToken, 0, 1},
 		{"empty access_token", 200, `{"ret":200,"data":{"access_token":" "}}`, werrors.ErrSystem, ErrNoAccessToken, 0, 1},
 		{"number access_token", 200, `{"ret":200,"data":{"access_token":123}}`, werrors.ErrSystem, ErrNoAccessToken, 0, 1},
 		{"string data", 200, `{"ret":200,"data":"TOKEN","msg":""}`, werrors.ErrSystem, ErrNoAccessToken, 0, 1},
 		{"null data", 200, `{"ret":200,"data":null}`, werrors.ErrSystem, ErrNoAccessToken, 0, 1},
-		{"inner code", 200, `{"ret":200,"data":{"code":403,"message":"app disabled"}}`, werrors.ErrUnauthorized, nil, 403, 1},
+		{"inner code", 200, `{"ret":200,"data":{"code":403,"message":"app disabled"}}`, werrors.ErrInvalidCredentials, nil, 403, 1},
+		{"redirect", 307, ``, werrors.ErrSystem, httpx.ErrRedirect, 0, 1},
 		{"expired", 200, `{"ret":200,"data":{"access_token":"T","expire_time":1500000000}}`, werrors.ErrSystem, nil, 0, 1},
 		{"bad expires_in", 200, `{"ret":200,"data":{"access_token":"T","expires_in":"soon"}}`, werrors.ErrSystem, nil, 0, 1},
 		{"negative expires_in", 200, `{"ret":200,"data":{"access_token":"T","expires_in":-5}}`, werrors.ErrSystem, nil, 0, 1},
 		{"bad expire_time", 200, `{"ret":200,"data":{"access_token":"T","expire_time":"next week"}}`, werrors.ErrSystem, nil, 0, 1},
-		{"HTML 502", 502, `<html>Bad Gateway</html>`, werrors.ErrSystem, httpx.ErrNotJSON, 0, 3},
+		{"HTML 502", 502, `<html>Bad Gateway</html>`, werrors.ErrSystem, pipeline.ErrNotJSON, 0, 3},
 		{"truncated", 200, `{"ret":200,"data":{"access_tok`, werrors.ErrSystem, nil, 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t, replyWith(tc.status, tc.body))
-			s := newTestSource(t, srv.base(), WithTokenClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
+			s := newTestSource(t, srv.base(), WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
 			tok, err := s.Token(context.Background())
 			if tok != "" || !errors.Is(err, tc.want) {
 				t.Fatalf("Token = %q, %v; want %v", tok, err, tc.want)
@@ -253,7 +260,7 @@ func TestTokenSourcePrintsNoSecret(t *testing.T) {
 	srv := newServer(t, replyWith(200, tokenReply(token)))
 	var logs syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := newTestSource(t, srv.base(), WithTokenLogger(logger))
+	s := newTestSource(t, srv.base(), WithLogger(logger))
 	if _, err := s.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +269,7 @@ func TestTokenSourcePrintsNoSecret(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		out = append(out, fmt.Sprintf(verb, s), fmt.Sprintf(verb, *s))
 	}
-	out = append(out, s.String(), s.GoString(), logs.String())
+	out = append(out, s.String(), logs.String())
 	for _, o := range out {
 		if strings.Contains(o, testSecret) || strings.Contains(o, token) {
 			t.Errorf("printed a secret: %s", o)
@@ -276,7 +283,7 @@ func TestTokenSourcePrintsNoSecret(t *testing.T) {
 	}
 }
 
-// apiusbServer serves ApplyToken (numbering tokens T1, T2, …) and answers
+// apiusbServer serves ApplyToken (numbering tokens TOKEN-0001, TOKEN-0002, …) and answers
 // CCancelOrder with cancel, which gets the access_token sent.
 type apiusbServer struct {
 	*server
@@ -290,7 +297,7 @@ func newAPIUSBServer(t *testing.T, cancel func(token string) string) *apiusbServ
 		switch r.Form.Get("s") {
 		case TokenService:
 			k := a.fetches.Add(1)
-			replyWith(200, tokenReply(fmt.Sprintf("T%d", k)))(w, r, n)
+			replyWith(200, tokenReply(fmt.Sprintf("TOKEN-%04d", k)))(w, r, n)
 		case CancelService:
 			replyWith(200, cancel(r.Form.Get("access_token")))(w, r, n)
 		default:
@@ -325,7 +332,7 @@ func TestRefreshOnRefusal(t *testing.T) {
 	for _, ret := range []int{406, 401, 403} {
 		t.Run(fmt.Sprint(ret), func(t *testing.T) {
 			t.Parallel()
-			srv := newAPIUSBServer(t, refusedUnless("T2", ret))
+			srv := newAPIUSBServer(t, refusedUnless("TOKEN-0002", ret))
 			tokens := newTestSource(t, srv.base())
 			c := newTestClient(t, srv.base(), WithAccessToken(tokens))
 			resp, err := c.CancelOrder(context.Background(), sampleReq)
@@ -339,10 +346,10 @@ func TestRefreshOnRefusal(t *testing.T) {
 			if len(cancels) != 2 {
 				t.Fatalf("CCancelOrder calls = %d, want 2", len(cancels))
 			}
-			if cancels[0].Params.Get("access_token") != "T1" || cancels[1].Params.Get("access_token") != "T2" {
-				t.Errorf("tokens sent = %q, %q; want T1, T2", cancels[0].Params.Get("access_token"), cancels[1].Params.Get("access_token"))
+			if cancels[0].Params.Get("access_token") != "TOKEN-0001" || cancels[1].Params.Get("access_token") != "TOKEN-0002" {
+				t.Errorf("tokens sent = %q, %q; want TOKEN-0001, TOKEN-0002", cancels[0].Params.Get("access_token"), cancels[1].Params.Get("access_token"))
 			}
-			if !reflect.DeepEqual(cancels[0].Params, sampleParams("T1")) || !reflect.DeepEqual(cancels[1].Params, sampleParams("T2")) {
+			if !reflect.DeepEqual(cancels[0].Params, sampleParams("TOKEN-0001")) || !reflect.DeepEqual(cancels[1].Params, sampleParams("TOKEN-0002")) {
 				t.Errorf("re-sent params differ: %v then %v", cancels[0].Params, cancels[1].Params)
 			}
 			// The new token is cached: the next call needs no refresh.
@@ -355,14 +362,14 @@ func TestRefreshOnRefusal(t *testing.T) {
 
 func TestRefreshInGETMode(t *testing.T) {
 	t.Parallel()
-	srv := newAPIUSBServer(t, refusedUnless("T2", 406))
+	srv := newAPIUSBServer(t, refusedUnless("TOKEN-0002", 406))
 	tokens := newTestSource(t, srv.base())
 	c := newTestClient(t, srv.base(), WithAccessToken(tokens), WithMethod(http.MethodGet))
 	if _, err := c.CancelOrder(context.Background(), sampleReq); err != nil {
 		t.Fatal(err)
 	}
 	cancels := srv.cancels()
-	if len(cancels) != 2 || cancels[1].Method != http.MethodGet || !reflect.DeepEqual(cancels[1].Params, sampleParams("T2")) {
+	if len(cancels) != 2 || cancels[1].Method != http.MethodGet || !reflect.DeepEqual(cancels[1].Params, sampleParams("TOKEN-0002")) {
 		t.Errorf("cancels = %+v", cancels)
 	}
 }
@@ -384,7 +391,7 @@ func TestPersistentRefusal(t *testing.T) {
 	if n, f := len(srv.cancels()), srv.fetches.Load(); n != 2 || f != 2 {
 		t.Errorf("CCancelOrder calls = %d, ApplyToken calls = %d; want 2 and 2", n, f)
 	}
-	assertNoSecret(t, err, "T1", "T2", testSecret)
+	assertNoSecret(t, err, "TOKEN-0001", "TOKEN-0002", testSecret)
 }
 
 // A static token cannot be refreshed: its refusal comes back at once.
@@ -426,7 +433,7 @@ func TestTokenFailureStopsCall(t *testing.T) {
 	tokens := newTestSource(t, srv.base())
 	c := newTestClient(t, srv.base(), WithAccessToken(tokens))
 	resp, err := c.Cancel(context.Background(), waybill.CancelRequest{OrderID: "o", WaybillID: "w", Reason: "r"})
-	if resp != nil || !errors.Is(err, werrors.ErrUnauthorized) || !strings.Contains(err.Error(), "getting access token") {
+	if resp != nil || !errors.Is(err, werrors.ErrInvalidCredentials) || !strings.Contains(err.Error(), "getting the access token") {
 		t.Errorf("Cancel = %+v, %v", resp, err)
 	}
 	for _, r := range srv.requests() {
@@ -444,7 +451,7 @@ func TestRefreshFailure(t *testing.T) {
 		_ = r.ParseForm()
 		if r.Form.Get("s") == TokenService {
 			if fetches.Add(1) == 1 {
-				replyWith(200, tokenReply("T1"))(w, r, n)
+				replyWith(200, tokenReply("TOKEN-0001"))(w, r, n)
 			} else {
 				replyWith(200, `{"ret":403,"data":null,"msg":"app frozen"}`)(w, r, n)
 			}
@@ -454,10 +461,11 @@ func TestRefreshFailure(t *testing.T) {
 	})
 	c := newTestClient(t, srv.base(), WithAccessToken(newTestSource(t, srv.base())))
 	resp, err := c.CancelOrder(context.Background(), sampleReq)
-	if !errors.Is(err, werrors.ErrUnauthorized) || !strings.Contains(err.Error(), "app frozen") || !strings.Contains(err.Error(), "token REDACTED expired") {
+	if !errors.Is(err, werrors.ErrUnauthorized) || !errors.Is(err, werrors.ErrInvalidCredentials) ||
+		!strings.Contains(err.Error(), "app frozen") || !strings.Contains(err.Error(), "token REDACTED expired") {
 		t.Errorf("err = %v", err)
 	}
-	assertNoSecret(t, err, "T1", testSecret)
+	assertNoSecret(t, err, "TOKEN-0001", testSecret)
 	if resp == nil || resp.Ret != 406 || resp.Msg != "token REDACTED expired" {
 		t.Errorf("response = %+v", resp)
 	}

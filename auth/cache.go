@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
+
+	"github.com/waybill-go/waybill/internal/httpx"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -39,6 +42,10 @@ type CacheConfig struct {
 	// could not share, a token it served while the store was down) at Warn.
 	// nil means no logging.
 	Logger *slog.Logger
+	// Secrets are removed from the text of a panic the refresh recovers
+	// (a Store, a fetch or a RoundTripper that panicked), before it reaches
+	// callers as an error or the log.
+	Secrets []string
 }
 
 // CachedSource is a TokenSource and Invalidator that caches a provider's
@@ -53,6 +60,7 @@ type CachedSource struct {
 	now     func() time.Time
 	timeout time.Duration
 	log     *slog.Logger
+	secrets []string
 
 	// The token this process last used. Its refresh time is kept as an
 	// offset from base so that the hot path reads the monotonic clock once
@@ -80,7 +88,7 @@ func NewCachedSource(cfg CacheConfig) (*CachedSource, error) {
 	if cfg.Fetch == nil {
 		return nil, errors.New("auth: CacheConfig.Fetch is required")
 	}
-	s := &CachedSource{key: cfg.Key, fetch: cfg.Fetch, store: cfg.Store, now: cfg.Now, timeout: cfg.FetchTimeout, log: cfg.Logger}
+	s := &CachedSource{key: cfg.Key, fetch: cfg.Fetch, store: cfg.Store, now: cfg.Now, timeout: cfg.FetchTimeout, log: cfg.Logger, secrets: cfg.Secrets}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -105,7 +113,16 @@ func (s *CachedSource) Token(ctx context.Context) (string, error) {
 	if e := s.local.Load(); e != nil && s.elapsed() < e.refreshAfter {
 		return e.tok.Value, nil
 	}
-	ch := s.flight.DoChan(s.key, func() (any, error) {
+	ch := s.flight.DoChan(s.key, func() (v any, err error) {
+		// The refresh runs in a goroutine of its own: a panic there (in a
+		// Store, a fetch, a RoundTripper) would end the process, beyond
+		// the reach of any caller's recover. It becomes every waiting
+		// caller's error instead.
+		defer func() {
+			if p := recover(); p != nil {
+				err = s.panicked(ctx, p)
+			}
+		}()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 		defer cancel()
 		return s.refresh(fctx)
@@ -119,6 +136,19 @@ func (s *CachedSource) Token(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// ErrRefreshPanicked is the cause of the error callers get when a token
+// refresh panicked.
+var ErrRefreshPanicked = errors.New("auth: token refresh panicked")
+
+// panicked logs a recovered panic, with its stack, and returns the error
+// for the callers. Neither carries a secret the source knows.
+func (s *CachedSource) panicked(ctx context.Context, p any) error {
+	text := httpx.Scrub(fmt.Sprint(p), s.secrets...)
+	s.log.LogAttrs(ctx, slog.LevelError, "auth: token refresh panicked",
+		slog.String("key", s.key), slog.String("panic", text), slog.String("stack", string(debug.Stack())))
+	return fmt.Errorf("%w refreshing %s: %s", ErrRefreshPanicked, s.key, text)
 }
 
 // refresh runs once at a time per process (singleflight).

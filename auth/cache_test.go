@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/waybill-go/waybill/auth"
@@ -257,21 +258,67 @@ func TestFetchErrorsAreNotCached(t *testing.T) {
 
 func TestCallerContextEndsWaitNotSharedFetch(t *testing.T) {
 	t.Parallel()
-	c := &counter{delay: 200 * time.Millisecond}
-	s := newSource(t, c)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if _, err := s.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
-	}
-	if time.Since(start) > 150*time.Millisecond {
-		t.Fatal("Token did not return when its context ended")
-	}
-	// The shared fetch carries on and serves the next caller.
-	if got := mustToken(t, s); got != "tok-1" || c.calls.Load() != 1 {
-		t.Fatalf("Token = %q after %d fetches", got, c.calls.Load())
-	}
+	// No I/O: the bubble's clock makes the timing exact.
+	synctest.Test(t, func(t *testing.T) {
+		c := &counter{delay: 200 * time.Millisecond}
+		s := newSource(t, c)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if _, err := s.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want deadline exceeded", err)
+		}
+		if waited := time.Since(start); waited != 20*time.Millisecond {
+			t.Fatalf("Token returned after %v, want at its 20ms deadline", waited)
+		}
+		// The shared fetch carries on and serves the next caller.
+		if got := mustToken(t, s); got != "tok-1" || c.calls.Load() != 1 {
+			t.Fatalf("Token = %q after %d fetches", got, c.calls.Load())
+		}
+	})
+}
+
+// A panic in a refresh (a Store, a fetch, a RoundTripper) runs in the
+// refresh's own goroutine, out of every caller's reach: it comes back to
+// each waiting caller as an error, and the next call tries again.
+func TestRefreshPanicBecomesEveryWaitersError(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var calls atomic.Int64
+		s, err := auth.NewCachedSource(auth.CacheConfig{
+			Key:     "test:panic",
+			Secrets: []string{"S3CRET-VALUE"},
+			Fetch: func(context.Context, bool) (auth.Token, error) {
+				if calls.Add(1) == 1 {
+					<-release
+					panic("store exploded holding S3CRET-VALUE")
+				}
+				return auth.NewToken("fine", time.Hour, time.Now()), nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 5)
+		for range 5 {
+			go func() {
+				_, err := s.Token(context.Background())
+				errs <- err
+			}()
+		}
+		synctest.Wait() // all five wait on the one refresh
+		close(release)
+		for range 5 {
+			err := <-errs
+			if !errors.Is(err, auth.ErrRefreshPanicked) || strings.Contains(err.Error(), "S3CRET-VALUE") || !strings.Contains(err.Error(), "store exploded") {
+				t.Fatalf("err = %v", err)
+			}
+		}
+		if got := mustToken(t, s); got != "fine" || calls.Load() != 2 {
+			t.Fatalf("after the panic: %q from %d fetches", got, calls.Load())
+		}
+	})
 }
 
 func TestSourcesShareAStore(t *testing.T) {

@@ -14,7 +14,7 @@ func ExampleNewWeChatTokenSource() {
 	defer wechat.Close()
 
 	tokens, err := auth.NewWeChatTokenSource(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
-		auth.WithTokenURL(wechat.URL))
+		auth.WithBaseURL(wechat.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -35,7 +35,7 @@ func ExampleWeChatTokenSource_Invalidate() {
 	wechat := logisticstest.NewServer()
 	defer wechat.Close()
 	tokens, err := auth.NewWeChatTokenSource(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
-		auth.WithTokenURL(wechat.URL))
+		auth.WithBaseURL(wechat.URL))
 	if err != nil {
 		panic(err)
 	}

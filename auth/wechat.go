@@ -8,52 +8,77 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/waybill-go/waybill"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/pipeline"
+	"github.com/waybill-go/waybill/internal/wxapi"
 )
 
 // DefaultWeChatURL is the base URL of WeChat's server API.
 const DefaultWeChatURL = "https://api.weixin.qq.com"
 
-// WeChatOption configures NewWeChatTokenSource.
+// WeChatOption configures NewWeChatTokenSource. The option names are the
+// ones every package of the SDK uses for the same setting.
 type WeChatOption func(*wechatConfig) error
 
 type wechatConfig struct {
+	pipeline.Settings
 	baseURL string
-	http    *http.Client
 	store   Store
 	stable  bool
 	now     func() time.Time
-	retry   waybill.RetryPolicy
-	logger  *slog.Logger
 }
 
-// WithTokenURL sets the base URL of the token endpoints (default
+// WithBaseURL sets the base URL of the token endpoints (default
 // https://api.weixin.qq.com), for example a fake's URL in tests.
-func WithTokenURL(baseURL string) WeChatOption {
+func WithBaseURL(baseURL string) WeChatOption {
 	return func(c *wechatConfig) error {
 		u, err := httpx.ParseBaseURL(baseURL)
 		if err != nil {
-			return fmt.Errorf("auth: WithTokenURL: %w", err)
+			return fmt.Errorf("WithBaseURL: %w", err)
 		}
 		c.baseURL = u
 		return nil
 	}
 }
 
-// WithTokenHTTPClient sets the *http.Client used to fetch tokens. It is
-// copied, never modified.
-func WithTokenHTTPClient(hc *http.Client) WeChatOption {
-	return func(c *wechatConfig) error {
-		if hc == nil {
-			return errors.New("auth: WithTokenHTTPClient: nil *http.Client")
-		}
-		c.http = hc
-		return nil
-	}
+// WithTokenURL is WithBaseURL.
+//
+// Deprecated: use WithBaseURL, the name every package uses.
+func WithTokenURL(baseURL string) WeChatOption { return WithBaseURL(baseURL) }
+
+// WithHTTPClient sets the *http.Client used to fetch tokens. It is copied,
+// never modified, and redirects are never followed.
+func WithHTTPClient(hc *http.Client) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetHTTPClient(hc) }
+}
+
+// WithTokenHTTPClient is WithHTTPClient.
+//
+// Deprecated: use WithHTTPClient, the name every package uses.
+func WithTokenHTTPClient(hc *http.Client) WeChatOption { return WithHTTPClient(hc) }
+
+// WithLogger logs token endpoint exchanges at debug level, with secrets
+// redacted, and store failures the source works around at warn level.
+// Without it nothing is logged.
+func WithLogger(l *slog.Logger) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetLogger(l) }
+}
+
+// WithRetry sets how token fetches are retried after transport errors,
+// HTTP 5xx and errcode -1 (default waybill.DefaultRetryPolicy).
+func WithRetry(p waybill.RetryPolicy) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetRetry(p) }
+}
+
+// WithUserAgent adds an application's name and version, such as
+// "myshop/2.1", to the User-Agent "waybill-go/<version>".
+func WithUserAgent(app string) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetUserAgent(app) }
 }
 
 // WithStore shares tokens through s (default: in process memory). Use
@@ -62,7 +87,7 @@ func WithTokenHTTPClient(hc *http.Client) WeChatOption {
 func WithStore(s Store) WeChatOption {
 	return func(c *wechatConfig) error {
 		if s == nil {
-			return errors.New("auth: WithStore: nil Store")
+			return errors.New("WithStore: nil Store")
 		}
 		c.store = s
 		return nil
@@ -84,34 +109,9 @@ func WithStableToken(enabled bool) WeChatOption {
 func WithClock(now func() time.Time) WeChatOption {
 	return func(c *wechatConfig) error {
 		if now == nil {
-			return errors.New("auth: WithClock: nil clock")
+			return errors.New("WithClock: nil clock")
 		}
 		c.now = now
-		return nil
-	}
-}
-
-// WithTokenRetry sets how token fetches are retried after transport errors,
-// HTTP 5xx and errcode -1 (default waybill.DefaultRetryPolicy).
-func WithTokenRetry(p waybill.RetryPolicy) WeChatOption {
-	return func(c *wechatConfig) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("auth: WithTokenRetry: %w", err)
-		}
-		c.retry = p
-		return nil
-	}
-}
-
-// WithTokenLogger logs token endpoint exchanges at debug level, with
-// secrets redacted, and store failures the source works around at warn
-// level.
-func WithTokenLogger(l *slog.Logger) WeChatOption {
-	return func(c *wechatConfig) error {
-		if l == nil {
-			return errors.New("auth: WithTokenLogger: nil logger")
-		}
-		c.logger = l
 		return nil
 	}
 }
@@ -124,35 +124,29 @@ type WeChatTokenSource struct {
 	secret string
 	stable bool
 	url    string
-	http   *httpx.Client
-	retry  waybill.RetryPolicy
+	pipe   *pipeline.Pipeline
 	cache  *CachedSource
 }
 
 // NewWeChatTokenSource fetches WeChat access tokens for an app, caches them,
 // refreshes before expiry, and lets only one fetch run at a time.
 func NewWeChatTokenSource(appID, appSecret string, opts ...WeChatOption) (*WeChatTokenSource, error) {
-	if appID == "" {
-		return nil, errors.New("auth: NewWeChatTokenSource: appID is required")
+	const who = "auth: NewWeChatTokenSource"
+	if strings.TrimSpace(appID) == "" {
+		return nil, &werrors.ParamError{Field: "appID", Reason: "is required"}
 	}
 	if appSecret == "" {
-		return nil, errors.New("auth: NewWeChatTokenSource: appSecret is required")
+		return nil, &werrors.ParamError{Field: "appSecret", Reason: "is required"}
 	}
-	cfg := wechatConfig{baseURL: DefaultWeChatURL, stable: true, retry: waybill.DefaultRetryPolicy}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	cfg := wechatConfig{baseURL: DefaultWeChatURL, stable: true}
+	if err := pipeline.Apply(who, &cfg, opts); err != nil {
+		return nil, err
 	}
 	s := &WeChatTokenSource{
 		appID:  appID,
 		secret: appSecret,
 		stable: cfg.stable,
-		retry:  cfg.retry,
-		http:   httpx.New(httpx.Config{HTTPClient: cfg.http, Logger: cfg.logger}),
+		pipe:   pipeline.New(wxapi.Provider, cfg.Settings),
 	}
 	kind := "classic"
 	s.url = cfg.baseURL + "/cgi-bin/token"
@@ -161,11 +155,12 @@ func NewWeChatTokenSource(appID, appSecret string, opts ...WeChatOption) (*WeCha
 		s.url = cfg.baseURL + "/cgi-bin/stable_token"
 	}
 	cache, err := NewCachedSource(CacheConfig{
-		Key:    "wechat:" + appID + ":" + kind,
-		Fetch:  s.fetch,
-		Store:  cfg.store,
-		Now:    cfg.now,
-		Logger: cfg.logger,
+		Key:     "wechat:" + appID + ":" + kind,
+		Fetch:   s.fetch,
+		Store:   cfg.store,
+		Now:     cfg.now,
+		Logger:  cfg.Logger,
+		Secrets: []string{appSecret},
 	})
 	if err != nil {
 		return nil, err
@@ -196,9 +191,6 @@ func (s *WeChatTokenSource) String() string {
 	return "auth.WeChatTokenSource{AppID:" + s.appID + " Kind:" + kind + " AppSecret:" + redacted + "}"
 }
 
-// GoString is String, so %#v shows no secret.
-func (s *WeChatTokenSource) GoString() string { return s.String() }
-
 // Format prints String for every verb.
 func (s *WeChatTokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
@@ -210,16 +202,22 @@ func (s *WeChatTokenSource) LogValue() slog.Value {
 type tokenReply struct {
 	AccessToken string `json:"access_token"`
 	ExpiresIn   int64  `json:"expires_in"`
-	ErrCode     int    `json:"errcode"`
-	ErrMsg      string `json:"errmsg"`
 }
 
-// fetch asks WeChat for a token, retrying transient failures.
+// endpoints of the two token APIs: a reply without errcode is a success
+// only when it carries access_token.
+var (
+	classicEndpoint = wxapi.Endpoint{Op: "token", Success: []string{"access_token"}, Token: true}
+	stableEndpoint  = wxapi.Endpoint{Op: "stable_token", Success: []string{"access_token"}, Token: true}
+)
+
+// fetch asks WeChat for a token on the pipeline.
 func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error) {
-	op := "token"
-	req := &httpx.Request{Method: http.MethodGet, LogOp: op}
+	ep := &classicEndpoint
+	req := &httpx.Request{Method: http.MethodGet, LogOp: ep.Op,
+		URL: s.url + "?grant_type=client_credential&appid=" + url.QueryEscape(s.appID) + "&secret=" + url.QueryEscape(s.secret)}
 	if s.stable {
-		op = "stable_token"
+		ep = &stableEndpoint
 		body, err := json.Marshal(struct {
 			GrantType    string `json:"grant_type"`
 			AppID        string `json:"appid"`
@@ -229,40 +227,35 @@ func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error
 		if err != nil {
 			return Token{}, err
 		}
-		req = &httpx.Request{Method: http.MethodPost, URL: s.url, Body: body, ContentType: "application/json", LogOp: op}
-	} else {
-		req.URL = s.url + "?grant_type=client_credential&appid=" + url.QueryEscape(s.appID) + "&secret=" + url.QueryEscape(s.secret)
+		req = &httpx.Request{Method: http.MethodPost, URL: s.url, Body: body, ContentType: "application/json", LogOp: ep.Op}
 	}
-	var tok Token
-	err := httpx.Retry(ctx, s.retry, func(attempt int) (bool, error) {
-		reply, err := s.http.Send(ctx, req, attempt)
-		if err != nil {
-			return !errors.Is(err, httpx.ErrReplyTooLarge), httpx.ScrubError(err, s.secret)
-		}
-		var tr tokenReply
-		if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, &tr); apiErr != nil {
-			return reply.Status >= 500, apiErr
-		}
-		if tr.ErrCode != 0 || tr.AccessToken == "" || reply.Status >= 300 {
-			e := &werrors.APIError{
-				Provider:   werrors.ProviderWeChat,
-				Op:         op,
-				Code:       tr.ErrCode,
-				Message:    httpx.Scrub(tr.ErrMsg, s.secret),
-				RequestID:  werrors.RequestIDFromMessage(tr.ErrMsg),
-				HTTPStatus: reply.Status,
+	var tr tokenReply
+	_, err := s.pipe.Do(ctx, &pipeline.Call{
+		Op:      ep.Op,
+		Secrets: []string{s.secret},
+		Request: func(string) (*httpx.Request, error) { return req, nil },
+		Judge: func(r *httpx.Reply) pipeline.Judgement {
+			j := wxapi.Judge(s.pipe, ep, r, &tr)
+			if j.Verdict == pipeline.Success && strings.TrimSpace(tr.AccessToken) == "" {
+				// errcode 0 is not enough: a token reply carries a token.
+				return s.pipe.UnusableJudgement(ep.Op, r.Status, errNoAccessToken)
 			}
-			if e.Code == 0 && e.Message == "" {
-				e.Message = "reply has no access_token"
-			}
-			return tr.ErrCode == -1 || reply.Status >= 500, e
-		}
-		lifetime := time.Duration(tr.ExpiresIn) * time.Second
-		if lifetime <= 0 {
-			lifetime = 5 * time.Minute // unknown: assume the shortest WeChat hands out
-		}
-		tok = NewToken(tr.AccessToken, lifetime, s.cache.now())
-		return false, nil
+			return j
+		},
+		Out: &tr,
 	})
-	return tok, err
+	if err != nil {
+		return Token{}, err
+	}
+	lifetime := time.Duration(tr.ExpiresIn) * time.Second
+	if tr.ExpiresIn <= 0 || tr.ExpiresIn > maxLifetime {
+		lifetime = 5 * time.Minute // unknown or absurd: assume the shortest WeChat hands out
+	}
+	return NewToken(tr.AccessToken, lifetime, s.cache.now()), nil
 }
+
+// maxLifetime bounds expires_in, in seconds, so that a hostile reply cannot
+// overflow a time.Duration.
+const maxLifetime = 365 * 24 * 60 * 60
+
+var errNoAccessToken = errors.New("reply has no access_token")

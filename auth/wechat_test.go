@@ -62,7 +62,7 @@ func TestStableTokenRequestShape(t *testing.T) {
 			forced = append(forced, body["force_refresh"] == true)
 			return httpmock.NewStringResponse(200, `{"access_token":"AT-1","expires_in":7200}`), nil
 		})
-	s := newWeChat(t, auth.WithTokenHTTPClient(hc))
+	s := newWeChat(t, auth.WithHTTPClient(hc))
 	if got := mustToken(t, s); got != "AT-1" {
 		t.Fatalf("Token = %q", got)
 	}
@@ -87,7 +87,7 @@ func TestClassicTokenRequestShape(t *testing.T) {
 			}
 			return httpmock.NewStringResponse(200, `{"access_token":"AT-C","expires_in":7200}`), nil
 		})
-	s := newWeChat(t, auth.WithTokenHTTPClient(hc), auth.WithStableToken(false), auth.WithTokenURL("http://fake.local/prefix/"))
+	s := newWeChat(t, auth.WithHTTPClient(hc), auth.WithStableToken(false), auth.WithBaseURL("http://fake.local/prefix/"))
 	if got := mustToken(t, s); got != "AT-C" {
 		t.Fatalf("Token = %q", got)
 	}
@@ -105,22 +105,34 @@ func TestTokenEndpointErrors(t *testing.T) {
 		code   int
 		tries  int // attempts within one Token call
 	}{
-		{200, `{"errcode":40001,"errmsg":"invalid credential rid: r-1"}`, werrors.ErrInvalidToken, 40001, 1},
+		// On a token endpoint 40001 speaks of the AppSecret.
+		{200, `{"errcode":40001,"errmsg":"invalid credential rid: r-1"}`, werrors.ErrInvalidCredentials, 40001, 1},
+		{200, `{"errcode":40125,"errmsg":"invalid appsecret"}`, werrors.ErrInvalidCredentials, 40125, 1},
+		{200, `{"errcode":40013,"errmsg":"invalid appid"}`, werrors.ErrInvalidCredentials, 40013, 1},
+		{200, `{"errcode":"41004","errmsg":"appsecret missing"}`, werrors.ErrInvalidCredentials, 41004, 1},
 		{200, `{"errcode":45009,"errmsg":"reach max api daily quota limit rid: r-2"}`, werrors.ErrRateLimited, 45009, 1},
-		{200, `{"errcode":40164,"errmsg":"invalid ip rid: r-3"}`, nil, 40164, 1},
+		{200, `{"errcode":40164,"errmsg":"invalid ip rid: r-3"}`, werrors.ErrUnauthorized, 40164, 1},
+		{200, `{"errcode":50004,"errmsg":"api forbidden"}`, nil, 50004, 1},
+		{200, `{"errcode":null,"errmsg":"system busy"}`, werrors.ErrSystem, 0, 1},
+		{200, `{"data":{"errcode":0,"access_token":"x"}}`, werrors.ErrSystem, 0, 1},
+		{200, `{}`, werrors.ErrSystem, 0, 1},
+		{200, `{"errcode":0,"errmsg":"ok"}`, werrors.ErrSystem, 0, 1},
+		{200, `{"errcode":[0],"access_token":"x"}`, werrors.ErrSystem, 0, 1},
+		{302, ``, werrors.ErrSystem, 0, 1},
+		{200, `{"access_token":"x","expires_in":7200,"pad":"` + strings.Repeat("x", 1<<20) + `"}`, werrors.ErrSystem, 0, 1},
 		{200, `{"errcode":-1,"errmsg":"system error"}`, werrors.ErrSystem, -1, 3},
 		{502, `<html>bad gateway</html>`, werrors.ErrSystem, 0, 3},
 		{200, `{"access_token":"","expires_in":7200}`, werrors.ErrSystem, 0, 1},
 		{200, `{"access_token":"x"`, werrors.ErrSystem, 0, 1},
 	}
-	for _, c := range cases {
-		t.Run(fmt.Sprint(c.code, c.status), func(t *testing.T) {
+	for i, c := range cases {
+		t.Run(fmt.Sprint(i, "_", c.code, "_", c.status), func(t *testing.T) {
 			t.Parallel()
 			mt, hc := mockClient()
 			mt.RegisterResponder(http.MethodPost, "https://api.weixin.qq.com/cgi-bin/stable_token",
 				httpmock.NewStringResponder(c.status, c.body))
-			s := newWeChat(t, auth.WithTokenHTTPClient(hc),
-				auth.WithTokenRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}))
+			s := newWeChat(t, auth.WithHTTPClient(hc),
+				auth.WithRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}))
 			for call := 1; call <= 2; call++ {
 				_, err := s.Token(context.Background())
 				var apiErr *werrors.APIError
@@ -129,6 +141,9 @@ func TestTokenEndpointErrors(t *testing.T) {
 				}
 				if c.want != nil && !errors.Is(err, c.want) {
 					t.Fatalf("err = %v, want %v", err, c.want)
+				}
+				if c.want == nil && apiErr.Sentinel != nil {
+					t.Fatalf("err = %v matches %v, want no sentinel", err, apiErr.Sentinel)
 				}
 				if strings.Contains(err.Error(), testSecret) {
 					t.Fatalf("secret in %q", err)
@@ -142,12 +157,31 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}
 }
 
+// Success is a token: errcode 0 as a number or a numeric string, or no
+// errcode at all, with access_token; a byte order mark is fine.
+func TestTokenSuccessShapes(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"access_token":"AT","expires_in":7200}`,
+		`{"errcode":0,"errmsg":"ok","access_token":"AT","expires_in":7200}`,
+		`{"errcode":"0","access_token":"AT","expires_in":7200}`,
+		"\xef\xbb\xbf {\"access_token\":\"AT\",\"expires_in\":7200}",
+	} {
+		mt, hc := mockClient()
+		mt.RegisterResponder(http.MethodPost, "https://api.weixin.qq.com/cgi-bin/stable_token", httpmock.NewStringResponder(200, body))
+		tok, err := newWeChat(t, auth.WithHTTPClient(hc)).Token(context.Background())
+		if err != nil || tok != "AT" {
+			t.Errorf("%q: Token = %q, %v", body, tok, err)
+		}
+	}
+}
+
 func TestTokenRequestIDKept(t *testing.T) {
 	t.Parallel()
 	mt, hc := mockClient()
 	mt.RegisterResponder(http.MethodPost, "https://api.weixin.qq.com/cgi-bin/stable_token",
 		httpmock.NewStringResponder(200, `{"errcode":40013,"errmsg":"invalid appid rid: 6561-abc"}`))
-	_, err := newWeChat(t, auth.WithTokenHTTPClient(hc)).Token(context.Background())
+	_, err := newWeChat(t, auth.WithHTTPClient(hc)).Token(context.Background())
 	var apiErr *werrors.APIError
 	if !errors.As(err, &apiErr) || apiErr.RequestID != "6561-abc" || !strings.Contains(apiErr.Message, "rid: 6561-abc") {
 		t.Fatalf("err = %#v", err)
@@ -175,8 +209,8 @@ func TestClassicSecretNeverInErrorsOrLogs(t *testing.T) {
 	defer ln.Close()
 	var logs strings.Builder
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := newWeChat(t, auth.WithStableToken(false), auth.WithTokenURL("http://"+ln.Addr().String()),
-		auth.WithTokenLogger(logger), auth.WithTokenRetry(waybill.RetryPolicy{MaxAttempts: 2}))
+	s := newWeChat(t, auth.WithStableToken(false), auth.WithBaseURL("http://"+ln.Addr().String()),
+		auth.WithLogger(logger), auth.WithRetry(waybill.RetryPolicy{MaxAttempts: 2}))
 	_, err = s.Token(context.Background())
 	if err == nil {
 		t.Fatal("no error from a dropped connection")
@@ -205,10 +239,10 @@ func TestWeChatOptionsValidate(t *testing.T) {
 		"empty app id": func() (*auth.WeChatTokenSource, error) { return auth.NewWeChatTokenSource("", "s") },
 		"empty secret": func() (*auth.WeChatTokenSource, error) { return auth.NewWeChatTokenSource("wx", "") },
 		"nil client": func() (*auth.WeChatTokenSource, error) {
-			return auth.NewWeChatTokenSource("wx", "s", auth.WithTokenHTTPClient(nil))
+			return auth.NewWeChatTokenSource("wx", "s", auth.WithHTTPClient(nil))
 		},
 		"bad url": func() (*auth.WeChatTokenSource, error) {
-			return auth.NewWeChatTokenSource("wx", "s", auth.WithTokenURL("://x"))
+			return auth.NewWeChatTokenSource("wx", "s", auth.WithBaseURL("://x"))
 		},
 		"nil store": func() (*auth.WeChatTokenSource, error) {
 			return auth.NewWeChatTokenSource("wx", "s", auth.WithStore(nil))
@@ -217,10 +251,10 @@ func TestWeChatOptionsValidate(t *testing.T) {
 			return auth.NewWeChatTokenSource("wx", "s", auth.WithClock(nil))
 		},
 		"nil logger": func() (*auth.WeChatTokenSource, error) {
-			return auth.NewWeChatTokenSource("wx", "s", auth.WithTokenLogger(nil))
+			return auth.NewWeChatTokenSource("wx", "s", auth.WithLogger(nil))
 		},
 		"zero attempts": func() (*auth.WeChatTokenSource, error) {
-			return auth.NewWeChatTokenSource("wx", "s", auth.WithTokenRetry(waybill.RetryPolicy{}))
+			return auth.NewWeChatTokenSource("wx", "s", auth.WithRetry(waybill.RetryPolicy{}))
 		},
 	}
 	for name, f := range bad {
@@ -242,7 +276,7 @@ func TestWeChatSourceWithClockAndStore(t *testing.T) {
 		})
 	clk := newClock()
 	store := auth.NewMemoryStore()
-	s := newWeChat(t, auth.WithTokenHTTPClient(hc), auth.WithClock(clk.Now), auth.WithStore(store))
+	s := newWeChat(t, auth.WithHTTPClient(hc), auth.WithClock(clk.Now), auth.WithStore(store))
 	if got := mustToken(t, s); got != "AT-1" {
 		t.Fatal(got)
 	}

@@ -1,14 +1,15 @@
-// Package errors holds the typed errors that every waybill client and the
-// event handler share, so that one errors.Is check works whichever provider
-// answered.
+// Package errors holds the typed errors every waybill client and the event
+// handler share, so that one errors.Is check works whichever provider
+// answered. It knows no provider's codes: each provider package maps its own
+// codes to these sentinels when it builds an *APIError.
 //
 // Import it under another name, because it shadows the standard library:
 //
 //	import werrors "github.com/waybill-go/waybill/errors"
 //
-// A provider's refusal arrives as an *APIError. Its Is method maps the
-// provider's code to one of the sentinels below, so callers branch on meaning
-// rather than on numbers:
+// A provider's refusal arrives as an *APIError whose Sentinel is the
+// sentinel its code means, so callers branch on meaning rather than on
+// numbers:
 //
 //	_, err := client.Cancel(ctx, req)
 //	switch {
@@ -16,11 +17,14 @@
 //		// too late: the parcel is moving
 //	case errors.Is(err, werrors.ErrDuplicateCancel):
 //		// already cancelled: treat as done
+//	case werrors.Retryable(err):
+//		// try again later
 //	}
 //
-// errors.As gives the details (code, message with the request ID, carrier code,
-// HTTP status). Codes no sentinel covers still arrive as an *APIError; they
-// simply match no sentinel.
+// errors.As gives the details (code, message with the request ID, carrier
+// code, HTTP status). Codes no sentinel covers still arrive as an *APIError;
+// they simply match no sentinel. A request that got no reply at all is a
+// *TransportError; one the SDK refused before sending it is a *ParamError.
 package errors
 
 import (
@@ -28,16 +32,21 @@ import (
 )
 
 // Provider names used in APIError.Provider and waybill.CancelResult.Provider.
+//
+// Deprecated: use logistics.Provider and apiusb.Provider.
 const (
 	ProviderWeChat = "wechat"
 	ProviderAPIUSB = "apiusb"
 )
 
-// Sentinels. Match them with errors.Is; never compare error strings.
+// Sentinels. Match them with errors.Is; never compare error strings. Which
+// provider codes map to which sentinel is documented by each provider
+// package.
 var (
 	// ErrSystem is a failure on the provider's side or on the way there:
 	// WeChat errcode -1 or -1000, APIUSB ret 5xx, any HTTP 5xx, and replies
-	// that cannot be read (HTML pages, truncated or oversized bodies).
+	// that cannot be read (HTML pages, redirects, truncated or oversized
+	// bodies). Retryable reports true for it.
 	ErrSystem = stderrors.New("waybill: provider system error")
 
 	// ErrInvalidParam is a request the provider (WeChat 930561, APIUSB ret
@@ -62,29 +71,52 @@ var (
 	// before. For most shop backends this means the goal is already met.
 	ErrDuplicateCancel = stderrors.New("waybill: order already cancelled")
 
+	// ErrDuplicateOrder is WeChat errcode 9300522: the order_id was used
+	// before. After an order/add whose answer was lost, logistics.Client
+	// turns it into the order that attempt created; on a first attempt it
+	// means the shop's order ID is not unique.
+	ErrDuplicateOrder = stderrors.New("waybill: order ID already used")
+
+	// ErrAccountNotBound is WeChat errcode 9300525 or 9300530: the carrier
+	// account (biz_id) is not bound to the app, or not approved yet.
+	ErrAccountNotBound = stderrors.New("waybill: carrier account not bound")
+
 	// ErrCarrier is WeChat errcode 9300501: the carrier refused. The
 	// carrier's own code and message are in APIError.CarrierCode and
 	// APIError.CarrierMessage.
 	ErrCarrier = stderrors.New("waybill: carrier refused the request")
 
-	// ErrInvalidToken is WeChat errcode 40001, 40014 or 42001: the access
-	// token was refused, and still refused after the one refresh the client
-	// makes. On a token endpoint 40001 means the AppSecret is wrong.
+	// ErrInvalidToken is WeChat errcode 40001, 40014 or 42001 on a business
+	// API: the access token was refused, and still refused after the one
+	// refresh the client makes (or could not be refreshed, as a static token
+	// cannot).
 	ErrInvalidToken = stderrors.New("waybill: access token invalid or expired")
 
+	// ErrInvalidCredentials is a token endpoint refusing the credentials
+	// themselves: WeChat's token endpoints answering 40001, 40013, 40125,
+	// 40243, 41002 or 41004 (AppID or AppSecret wrong, missing or frozen),
+	// or APIUSB's App.Auth.ApplyToken refusing the app key or secret.
+	// Fetching again will not help; fix the configuration.
+	ErrInvalidCredentials = stderrors.New("waybill: app credentials refused")
+
 	// ErrRateLimited is WeChat errcode 45009 (daily quota) or 45011 (per
-	// minute quota). Clients never retry it on their own.
+	// minute quota). Clients never retry it on their own; Retryable reports
+	// true for it, since a later attempt may succeed.
 	ErrRateLimited = stderrors.New("waybill: provider rate limit reached")
 
 	// ErrServiceNotFound is APIUSB ret 404: the service name is unknown.
 	ErrServiceNotFound = stderrors.New("waybill: service not found")
 
-	// ErrUnauthorized is APIUSB ret 401, 403 or 406: the access token or the
-	// signature was refused.
+	// ErrUnauthorized is a request the provider would not let through for
+	// who or where it came from rather than for its credentials' validity:
+	// APIUSB ret 401, 403 or 406 (token or signature refused), WeChat 48001
+	// (the app may not call this API), 40164 and 89503/89506/89507 (the
+	// caller's IP is not allowed).
 	ErrUnauthorized = stderrors.New("waybill: request not authorized")
 
 	// ErrAlreadyPickedUp is what a carrier's OnCancelWaybill returns when
-	// the parcel was already collected (ResultCode 30002).
+	// the parcel was already collected (ResultCode 30002). Provider packages
+	// may also map their own "already picked up" codes to it.
 	ErrAlreadyPickedUp = stderrors.New("waybill: parcel already picked up")
 
 	// ErrInvalidWaybill is what a carrier's OnCancelWaybill returns for a

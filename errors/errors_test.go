@@ -1,8 +1,11 @@
 package errors_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -12,8 +15,8 @@ import (
 var allSentinels = []error{
 	werrors.ErrSystem, werrors.ErrInvalidParam, werrors.ErrWaybillNotFound, werrors.ErrDeliveryNotFound,
 	werrors.ErrOrderNotFound, werrors.ErrAlreadyHasTrace, werrors.ErrDuplicateCancel, werrors.ErrCarrier,
-	werrors.ErrInvalidToken, werrors.ErrRateLimited, werrors.ErrServiceNotFound, werrors.ErrUnauthorized,
-	werrors.ErrAlreadyPickedUp, werrors.ErrInvalidWaybill, werrors.ErrCancelNotSupported,
+	werrors.ErrInvalidToken, werrors.ErrInvalidCredentials, werrors.ErrRateLimited, werrors.ErrServiceNotFound,
+	werrors.ErrUnauthorized, werrors.ErrAlreadyPickedUp, werrors.ErrInvalidWaybill, werrors.ErrCancelNotSupported,
 }
 
 // matchesOnly checks that err matches want and no other sentinel.
@@ -26,154 +29,119 @@ func matchesOnly(t *testing.T, err, want error) {
 	}
 }
 
-func TestWeChatCodes(t *testing.T) {
+func TestAPIErrorMatchesItsSentinelOnly(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		code int
-		want error
-	}{
-		{-1, werrors.ErrSystem},
-		{-1000, werrors.ErrSystem},
-		{40199, werrors.ErrWaybillNotFound},
-		{9300503, werrors.ErrDeliveryNotFound},
-		{930563, werrors.ErrOrderNotFound},
-		{930561, werrors.ErrInvalidParam},
-		{9300506, werrors.ErrAlreadyHasTrace},
-		{9300524, werrors.ErrDuplicateCancel},
-		{9300501, werrors.ErrCarrier},
-		{40001, werrors.ErrInvalidToken},
-		{40014, werrors.ErrInvalidToken},
-		{42001, werrors.ErrInvalidToken},
-		{45009, werrors.ErrRateLimited},
-		{45011, werrors.ErrRateLimited},
-		{41001, nil},   // token missing: a bug, no sentinel
-		{9300999, nil}, // unknown code
-	}
-	for _, c := range cases {
-		t.Run(fmt.Sprint(c.code), func(t *testing.T) {
-			t.Parallel()
-			err := error(&werrors.APIError{Provider: werrors.ProviderWeChat, Code: c.code, Message: "m", HTTPStatus: 200})
-			matchesOnly(t, err, c.want)
-			// Wrapping keeps the match.
-			matchesOnly(t, fmt.Errorf("cancelling: %w", err), c.want)
-			var apiErr *werrors.APIError
-			if !errors.As(fmt.Errorf("x: %w", err), &apiErr) || apiErr.Code != c.code {
-				t.Fatalf("errors.As lost the code: %+v", apiErr)
-			}
-		})
+	for _, s := range append(allSentinels, nil) {
+		err := error(&werrors.APIError{Provider: "wechat", Code: 123, Message: "m", HTTPStatus: 200, Sentinel: s})
+		matchesOnly(t, err, s)
+		// Wrapping keeps the match and the details.
+		matchesOnly(t, fmt.Errorf("cancelling: %w", err), s)
+		var apiErr *werrors.APIError
+		if !errors.As(fmt.Errorf("x: %w", err), &apiErr) || apiErr.Code != 123 {
+			t.Fatalf("errors.As lost the code: %+v", apiErr)
+		}
 	}
 }
 
-func TestAPIUSBCodes(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		code int
-		want error
-	}{
-		{400, werrors.ErrInvalidParam},
-		{401, werrors.ErrUnauthorized},
-		{403, werrors.ErrUnauthorized},
-		{406, werrors.ErrUnauthorized},
-		{404, werrors.ErrServiceNotFound},
-		{500, werrors.ErrSystem},
-		{503, werrors.ErrSystem},
-		{599, werrors.ErrSystem},
-		{-1, nil}, // WeChat's -1 means nothing for APIUSB
-		{1001, nil},
-		{40001, nil},
-	}
-	for _, c := range cases {
-		err := &werrors.APIError{Provider: werrors.ProviderAPIUSB, Code: c.code, HTTPStatus: 200}
-		matchesOnly(t, err, c.want)
-	}
-}
-
-func TestUnusableReplyIsSystem(t *testing.T) {
+func TestUnusableReplyKeepsItsCause(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("unexpected end of JSON input")
-	for _, p := range []string{werrors.ProviderWeChat, werrors.ProviderAPIUSB} {
-		err := &werrors.APIError{Provider: p, HTTPStatus: 502, Message: "unusable reply", Err: cause}
-		matchesOnly(t, err, werrors.ErrSystem)
-		if !errors.Is(err, cause) {
-			t.Errorf("%s: cause not reachable through Unwrap", p)
-		}
-		// An unknown code with HTTP 5xx is a system error too.
-		matchesOnly(t, &werrors.APIError{Provider: p, Code: 12345, HTTPStatus: 503}, werrors.ErrSystem)
-		// A known code keeps its meaning whatever the status.
-		matchesOnly(t, &werrors.APIError{Provider: werrors.ProviderWeChat, Code: 45009, HTTPStatus: 500}, werrors.ErrRateLimited)
+	err := &werrors.APIError{Provider: "apiusb", HTTPStatus: 502, Message: "unusable reply", Sentinel: werrors.ErrSystem, Err: cause}
+	matchesOnly(t, err, werrors.ErrSystem)
+	if !errors.Is(err, cause) {
+		t.Error("cause not reachable through Unwrap")
 	}
 }
 
 func TestAPIErrorText(t *testing.T) {
 	t.Parallel()
 	err := &werrors.APIError{
-		Provider: werrors.ProviderWeChat, Op: "order/cancel", Code: 9300501,
+		Provider: "wechat", Op: "order/cancel", Code: 9300501, CodeName: "errcode",
 		Message: "delivery logic error rid: 6512abcd-1234", CarrierCode: 1001, CarrierMessage: "no",
 	}
 	got := err.Error()
-	for _, want := range []string{"wechat", "order/cancel", "9300501", "rid: 6512abcd-1234", "carrier 1001", "no"} {
+	for _, want := range []string{"wechat", "order/cancel", "errcode 9300501", "rid: 6512abcd-1234", "carrier 1001", "no"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Error() = %q, missing %q", got, want)
 		}
 	}
-	if got := (&werrors.APIError{Provider: werrors.ProviderAPIUSB, Code: 404, Message: "no such service"}).Error(); got != "apiusb: ret 404: no such service" {
-		t.Errorf("apiusb Error() = %q", got)
-	}
-	if got := (&werrors.APIError{Provider: werrors.ProviderAPIUSB, Code: 601, DataCode: true, Message: "task not found"}).Error(); got != "apiusb: code 601: task not found" {
-		t.Errorf("apiusb inner Error() = %q", got)
-	}
-	if got := (&werrors.APIError{Provider: werrors.ProviderWeChat, HTTPStatus: 502, Message: "unusable reply", Err: errors.New("not JSON")}).Error(); got != "wechat: HTTP 502: unusable reply: not JSON" {
-		t.Errorf("HTTP Error() = %q", got)
-	}
-}
-
-func TestRequestIDFromMessage(t *testing.T) {
-	t.Parallel()
-	cases := map[string]string{
-		"invalid credential, access_token is invalid or not latest rid: 6512c0a1-0a6b5c2e-1f2e3d4c": "6512c0a1-0a6b5c2e-1f2e3d4c",
-		"ok":       "",
-		"":         "",
-		"x rid:":   "",
-		"rid:  r1": "r1",
-	}
-	for msg, want := range cases {
-		if got := werrors.RequestIDFromMessage(msg); got != want {
-			t.Errorf("RequestIDFromMessage(%q) = %q, want %q", msg, got, want)
+	for _, c := range []struct {
+		err  *werrors.APIError
+		want string
+	}{
+		{&werrors.APIError{Provider: "apiusb", Code: 404, CodeName: "ret", Message: "no such service"}, "apiusb: ret 404: no such service"},
+		{&werrors.APIError{Provider: "apiusb", Code: 601, CodeName: "code", Message: "task not found"}, "apiusb: code 601: task not found"},
+		{&werrors.APIError{Provider: "x", Code: 7}, "x: code 7"},
+		{&werrors.APIError{Provider: "wechat", HTTPStatus: 502, Message: "unusable reply", Err: errors.New("not JSON")}, "wechat: HTTP 502: unusable reply: not JSON"},
+	} {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("Error() = %q, want %q", got, c.want)
 		}
 	}
 }
 
 func TestParamError(t *testing.T) {
 	t.Parallel()
-	if werrors.Required("OrderID", "o1") != nil {
-		t.Fatal("Required refused a value")
-	}
-	err := werrors.Required("OrderID", "  ")
+	err := error(&werrors.ParamError{Field: "OrderID", Reason: "is required"})
 	matchesOnly(t, err, werrors.ErrInvalidParam)
-	if !strings.Contains(err.Error(), "OrderID") {
-		t.Errorf("error %q does not name the field", err)
+	if got := err.Error(); got != "waybill: invalid parameter OrderID: is required" {
+		t.Errorf("Error() = %q", got)
 	}
 	var pe *werrors.ParamError
-	if !errors.As(err, &pe) || pe.Field != "OrderID" {
+	if !errors.As(errors.Join(err, errors.New("other")), &pe) || pe.Field != "OrderID" {
 		t.Errorf("errors.As gave %+v", pe)
 	}
 }
 
-func TestIsTokenRejected(t *testing.T) {
+// retryableStub decides for itself, as the SDK's store errors do.
+type retryableStub bool
+
+func (r retryableStub) Error() string   { return "stub" }
+func (r retryableStub) Retryable() bool { return bool(r) }
+
+func TestRetryable(t *testing.T) {
 	t.Parallel()
-	for code, want := range map[int]bool{40001: true, 40014: true, 42001: true, 41001: false, 0: false, -1: false} {
-		if got := werrors.IsTokenRejected(code); got != want {
-			t.Errorf("IsTokenRejected(%d) = %v", code, got)
+	refused := &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}
+	ownTimeout := &url.Error{Op: "Post", URL: "https://x", Err: context.DeadlineExceeded}
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"system", &werrors.APIError{Code: -1, Sentinel: werrors.ErrSystem}, true},
+		{"rate limited, wrapped", fmt.Errorf("x: %w", &werrors.APIError{Code: 45009, Sentinel: werrors.ErrRateLimited}), true},
+		{"business refusal", &werrors.APIError{Code: 9300506, Sentinel: werrors.ErrAlreadyHasTrace}, false},
+		{"unknown code", &werrors.APIError{Code: 777}, false},
+		{"invalid param", &werrors.ParamError{Field: "OrderID", Reason: "is required"}, false},
+		{"bad credentials", &werrors.APIError{Code: 40125, Sentinel: werrors.ErrInvalidCredentials}, false},
+		{"invalid token", &werrors.APIError{Code: 40001, Sentinel: werrors.ErrInvalidToken}, false},
+		{"connection refused", &werrors.TransportError{Provider: "wechat", Op: "order/cancel", Err: refused}, true},
+		{"SDK client timeout", &werrors.TransportError{Provider: "wechat", Err: ownTimeout, MaybeSent: true}, true},
+		{"caller's deadline", &werrors.TransportError{Provider: "wechat", Err: ownTimeout, CallerDone: true}, false},
+		{"caller cancelled", fmt.Errorf("x: %w", context.Canceled), false},
+		{"bare deadline", context.DeadlineExceeded, false},
+		{"type decides: yes", fmt.Errorf("store: %w", retryableStub(true)), true},
+		{"type decides: no, over a system error", fmt.Errorf("%w: %w", retryableStub(false), werrors.ErrSystem), false},
+		{"plain error", errors.New("boom"), false},
+	}
+	for _, c := range cases {
+		if got := werrors.Retryable(c.err); got != c.want {
+			t.Errorf("%s: Retryable(%v) = %v, want %v", c.name, c.err, got, c.want)
 		}
 	}
 }
 
-func TestSentinel(t *testing.T) {
+func TestTransportError(t *testing.T) {
 	t.Parallel()
-	if s := (&werrors.APIError{Provider: werrors.ProviderWeChat, Code: 9300506}).Sentinel(); s != werrors.ErrAlreadyHasTrace {
-		t.Errorf("Sentinel() = %v", s)
+	inner := &url.Error{Op: "Post", URL: "https://api.weixin.qq.com/x?access_token=REDACTED", Err: context.DeadlineExceeded}
+	err := error(&werrors.TransportError{Provider: "wechat", Op: "order/cancel", Err: inner, MaybeSent: true})
+	if got := err.Error(); !strings.HasPrefix(got, "wechat order/cancel: no reply: Post") {
+		t.Errorf("Error() = %q", got)
 	}
-	if s := (&werrors.APIError{Provider: werrors.ProviderWeChat, Code: 777, HTTPStatus: 200}).Sentinel(); s != nil {
-		t.Errorf("unknown code Sentinel() = %v, want nil", s)
+	var ue *url.Error
+	if !errors.As(err, &ue) || !ue.Timeout() || !errors.Is(err, context.DeadlineExceeded) {
+		t.Error("the HTTP client's error is not reachable")
 	}
+	matchesOnly(t, err, nil)
 }

@@ -2,8 +2,8 @@ package logistics
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"net/http"
 
 	"github.com/waybill-go/waybill"
 	werrors "github.com/waybill-go/waybill/errors"
@@ -17,16 +17,16 @@ type CancelOrderRequest struct {
 	WaybillID  string `json:"waybill_id"`
 }
 
-// Validate reports the first required field that is empty, as an error
+// Validate reports every required field that is empty, as an error
 // matching errors.ErrInvalidParam that names it.
 func (r *CancelOrderRequest) Validate() error {
 	if r == nil {
-		return &werrors.ParamError{Field: "CancelOrderRequest", Reason: "is nil"}
+		return nilRequest("CancelOrderRequest")
 	}
 	return errors.Join(
-		werrors.Required("OrderID", r.OrderID),
-		werrors.Required("DeliveryID", r.DeliveryID),
-		werrors.Required("WaybillID", r.WaybillID),
+		text("OrderID", r.OrderID, true, 0),
+		text("DeliveryID", r.DeliveryID, true, 0),
+		text("WaybillID", r.WaybillID, true, 0),
 	)
 }
 
@@ -38,20 +38,18 @@ type CancelOrderResponse struct {
 	DeliveryResultMsg  string `json:"delivery_resultmsg"`
 }
 
-func (r *CancelOrderResponse) code() int       { return r.ErrCode }
-func (r *CancelOrderResponse) message() string { return r.ErrMsg }
-func (r *CancelOrderResponse) annotate(e *werrors.APIError) {
-	e.CarrierCode, e.CarrierMessage = r.DeliveryResultCode, r.DeliveryResultMsg
-}
-
-const cancelOp = "order/cancel"
+var cancelEndpoint = newEndpoint("order/cancel", http.MethodPost, shopPrefix+"order/cancel", nil, nil).
+	alreadyDone(werrors.ErrDuplicateCancel)
 
 // CancelOrder cancels a waybill: POST /cgi-bin/express/business/order/cancel.
 //
-// A reply with errcode 0 returns the response and nil. Any other errcode
-// returns the decoded response together with an *errors.APIError that keeps
-// errcode, errmsg (with its rid), delivery_resultcode and delivery_resultmsg;
-// match it with errors.Is against the sentinels of package errors.
+// A reply whose top-level errcode is 0 returns the response and nil. Any
+// other errcode returns the decoded response together with an
+// *errors.APIError that keeps errcode, errmsg (with its rid),
+// delivery_resultcode and delivery_resultmsg; match it with errors.Is
+// against the sentinels of package errors. A reply that does not say
+// errcode 0 (an HTML page, errcode null, a redirect, an oversized body)
+// returns a nil response and an error matching errors.ErrSystem.
 //
 // The request is checked before anything is sent. If WeChat rejects the
 // access token (40001, 40014, 42001), the client invalidates it, gets a new
@@ -65,41 +63,62 @@ const cancelOp = "order/cancel"
 // by that earlier attempt, so CancelOrder reports success and returns the
 // 9300524 response with a nil error. A 9300524 on the first attempt is an
 // error matching errors.ErrDuplicateCancel.
+//
+// When the outcome is still unknown after the retries (the last attempt's
+// answer was lost too, or was a system error), CancelOrder asks order/get
+// (GetOrder) once, within the same context: if WeChat says the order is
+// cancelled, it reports success with a response whose ErrMsg says how it
+// knows; if the order is still open, it returns the cancel's own error.
+// If that query fails as well, the cancel's error is returned, its text
+// telling of the failed query; it matches what the cancel's error matched
+// (errors.ErrSystem, or a transport error), never the query's, and
+// cancelling again is safe.
 func (c *Client) CancelOrder(ctx context.Context, req *CancelOrderRequest) (*CancelOrderResponse, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, err
-	}
-	resp := new(CancelOrderResponse)
-	unknown, err := c.call(ctx, cancelOp, c.cancelURL, body, resp)
-	if err == nil {
-		return resp, nil
-	}
-	var apiErr *werrors.APIError
-	if !errors.As(err, &apiErr) || apiErr.Code == 0 {
-		return nil, err // no usable reply to show
-	}
-	if unknown && apiErr.Code == 9300524 {
-		return resp, nil
-	}
+	resp, _, err := c.cancelOrder(ctx, req)
 	return resp, err
 }
+
+// cancelOrder is CancelOrder that also says whether success was settled
+// after a lost answer.
+func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*CancelOrderResponse, bool, error) {
+	if err := req.Validate(); err != nil {
+		return nil, false, err
+	}
+	resp := new(CancelOrderResponse)
+	settle := func(ctx context.Context) (bool, error) {
+		got, err := c.GetOrder(ctx, &GetOrderRequest{OrderID: req.OrderID, OpenID: req.OpenID, DeliveryID: req.DeliveryID, WaybillID: req.WaybillID})
+		if err != nil {
+			return false, err
+		}
+		return got.OrderStatus == OrderStatusCancelled, nil
+	}
+	out, err := c.call(ctx, cancelEndpoint, req, resp, settle)
+	switch {
+	case err == nil && out.Asked:
+		return &CancelOrderResponse{ErrMsg: settledByQuery}, true, nil
+	case err == nil:
+		return resp, out.Settled, nil
+	case isAPIError(err):
+		return resp, false, err
+	}
+	return nil, false, err
+}
+
+// settledByQuery is the ErrMsg of a cancellation order/get confirmed.
+const settledByQuery = "cancelled: order/get confirmed it after the cancel's answer was lost"
 
 // Cancel implements waybill.Canceller: it maps OrderID, WaybillID,
 // DeliveryID and OpenID onto CancelOrder. OrderID, WaybillID and DeliveryID
 // are required.
 func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybill.CancelResult, error) {
 	r := &CancelOrderRequest{OrderID: req.OrderID, OpenID: req.OpenID, DeliveryID: req.DeliveryID, WaybillID: req.WaybillID}
-	resp, err := c.CancelOrder(ctx, r)
+	resp, settled, err := c.cancelOrder(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	msg := resp.ErrMsg
-	if resp.ErrCode == 9300524 {
+	if settled && resp.ErrMsg != settledByQuery {
 		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
 	}
-	return &waybill.CancelResult{Provider: werrors.ProviderWeChat, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
+	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
 }

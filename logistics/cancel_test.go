@@ -138,7 +138,9 @@ func TestCancelOrderErrcodes(t *testing.T) {
 		{45011, werrors.ErrRateLimited},
 		{-1, werrors.ErrSystem},
 		{-1000, werrors.ErrSystem},
-		{41001, nil},
+		{41001, werrors.ErrInvalidToken}, // no token sent: never refreshed
+		{48001, werrors.ErrUnauthorized},
+		{47001, werrors.ErrInvalidParam},
 		{9399999, nil},
 	}
 	for _, cs := range cases {
@@ -161,8 +163,8 @@ func TestCancelOrderErrcodes(t *testing.T) {
 			if cs.want != nil && !errors.Is(err, cs.want) {
 				t.Fatalf("errors.Is(%v, %v) = false", err, cs.want)
 			}
-			if cs.want == nil && apiErr.Sentinel() != nil {
-				t.Fatalf("unknown code matched %v", apiErr.Sentinel())
+			if cs.want == nil && apiErr.Sentinel != nil {
+				t.Fatalf("unknown code matched %v", apiErr.Sentinel)
 			}
 			if resp == nil || resp.ErrCode != cs.code || resp.DeliveryResultCode != 7001 {
 				t.Fatalf("resp = %+v, want the decoded reply alongside the error", resp)
@@ -504,8 +506,10 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	if !strings.Contains(logs.String(), "access_token=REDACTED") || strings.Contains(logs.String(), secret) {
 		t.Fatalf("debug log:\n%s", logs.String())
 	}
-	if c := strings.Count(logs.String(), "http exchange"); c != 2 {
-		t.Fatalf("%d log lines, want one per attempt", c)
+	// Two cancel attempts, then two of order/get, which asks whether the
+	// lost attempts cancelled the order.
+	if c, q := strings.Count(logs.String(), `"op":"order/cancel"`), strings.Count(logs.String(), `"op":"order/get"`); c != 2 || q != 2 {
+		t.Fatalf("%d order/cancel and %d order/get log lines, want one per attempt, 2 each:\n%s", c, q, logs.String())
 	}
 }
 

@@ -1,8 +1,8 @@
 package logistics
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,30 +13,36 @@ import (
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/pipeline"
+	"github.com/waybill-go/waybill/internal/wxapi"
 )
 
 // DefaultBaseURL is WeChat's server API.
 const DefaultBaseURL = "https://api.weixin.qq.com"
 
-// Option configures NewClient.
+// Provider is WeChat's name in errors (APIError.Provider) and results
+// (waybill.CancelResult.Provider).
+const Provider = wxapi.Provider
+
+// Option configures NewClient and NewAppClient. The option names are the
+// ones every package of the SDK uses for the same setting.
 type Option func(*config) error
 
 type config struct {
-	baseURL  string
-	http     *http.Client
-	logger   *slog.Logger
-	retry    waybill.RetryPolicy
-	maxReply int64
+	pipeline.Settings
+	baseURL   string
+	tokenOpts []auth.WeChatOption
 }
 
 // WithBaseURL sets the API's base URL (default https://api.weixin.qq.com).
 // A path is kept, so a fake mounted under a prefix works. WeChat Cloud
-// Hosting uses http://api.weixin.qq.com together with auth.NoToken().
+// Hosting uses http://api.weixin.qq.com together with auth.NoToken(). With
+// NewAppClient the token endpoints are called there too.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		base, err := httpx.ParseBaseURL(u)
 		if err != nil {
-			return fmt.Errorf("logistics: WithBaseURL: %w", err)
+			return fmt.Errorf("WithBaseURL: %w", err)
 		}
 		c.baseURL = base
 		return nil
@@ -44,51 +50,44 @@ func WithBaseURL(u string) Option {
 }
 
 // WithHTTPClient sets the *http.Client for API calls, for tracing, proxies or
-// timeouts. It is copied, never modified. Without it the client uses one with
-// a 30-second timeout.
+// timeouts. It is copied, never modified, and redirects are never followed.
+// Without it the client uses one with a 30-second timeout.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("logistics: WithHTTPClient: nil *http.Client")
-		}
-		c.http = hc
-		return nil
-	}
+	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
 
 // WithLogger logs each HTTP exchange at debug level: operation, method, URL
 // with the access_token redacted, attempt, status and time taken. Nothing is
 // logged at other levels.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("logistics: WithLogger: nil *slog.Logger")
-		}
-		c.logger = l
-		return nil
-	}
+	return func(c *config) error { return c.SetLogger(l) }
 }
 
 // WithRetry sets how transient failures are retried (default
 // waybill.DefaultRetryPolicy; waybill.NoRetry turns retries off).
 func WithRetry(p waybill.RetryPolicy) Option {
-	return func(c *config) error {
-		if err := p.Validate(); err != nil {
-			return fmt.Errorf("logistics: WithRetry: %w", err)
-		}
-		c.retry = p
-		return nil
-	}
+	return func(c *config) error { return c.SetRetry(p) }
 }
 
 // WithMaxReplyBytes caps how much of a reply is read (default 1 MiB). A
 // larger reply fails with an error matching errors.ErrSystem.
 func WithMaxReplyBytes(n int64) Option {
+	return func(c *config) error { return c.SetMaxReplyBytes(n) }
+}
+
+// WithUserAgent adds an application's name and version, such as
+// "myshop/2.1", to the User-Agent "waybill-go/<version>".
+func WithUserAgent(app string) Option {
+	return func(c *config) error { return c.SetUserAgent(app) }
+}
+
+// WithTokenOptions passes options that only a token source has (such as
+// auth.WithStore, auth.WithStableToken or auth.WithClock) to the token
+// source NewAppClient builds. NewClient refuses it: its token source is
+// configured by whoever built it.
+func WithTokenOptions(opts ...auth.WeChatOption) Option {
 	return func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("logistics: WithMaxReplyBytes: %d is not positive", n)
-		}
-		c.maxReply = n
+		c.tokenOpts = append(c.tokenOpts, opts...)
 		return nil
 	}
 }
@@ -96,11 +95,9 @@ func WithMaxReplyBytes(n int64) Option {
 // Client calls WeChat's express business API. It is safe for concurrent use;
 // create one per app and reuse it.
 type Client struct {
-	tokens    auth.TokenSource
-	noToken   bool
-	http      *httpx.Client
-	retry     waybill.RetryPolicy
-	cancelURL string
+	tokens  auth.TokenSource // nil in Cloud Hosting mode: no access_token is sent
+	pipe    *pipeline.Pipeline
+	baseURL string
 }
 
 var _ waybill.Canceller = (*Client)(nil)
@@ -109,25 +106,76 @@ var _ waybill.Canceller = (*Client)(nil)
 // be nil: pass auth.NoToken() explicitly for WeChat Cloud Hosting, where no
 // access_token is sent.
 func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
+	const who = "logistics: NewClient"
 	if tokens == nil {
-		return nil, errors.New("logistics: NewClient: nil TokenSource (use auth.NoToken() for WeChat Cloud Hosting)")
+		return nil, errors.New(who + ": nil TokenSource (use auth.NoToken() for WeChat Cloud Hosting)")
 	}
-	cfg := config{baseURL: DefaultBaseURL, retry: waybill.DefaultRetryPolicy}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	cfg, err := newConfig(who, opts)
+	if err != nil {
+		return nil, err
 	}
-	return &Client{
-		tokens:    tokens,
-		noToken:   auth.IsNoToken(tokens),
-		http:      httpx.New(httpx.Config{HTTPClient: cfg.http, MaxReplyBytes: cfg.maxReply, Logger: cfg.logger}),
-		retry:     cfg.retry,
-		cancelURL: cfg.baseURL + "/cgi-bin/express/business/order/cancel",
-	}, nil
+	if len(cfg.tokenOpts) > 0 {
+		return nil, errors.New(who + ": WithTokenOptions applies to NewAppClient only")
+	}
+	return newClient(tokens, cfg), nil
+}
+
+// NewAppClient returns a client for the app appID that gets its access
+// tokens itself, from an auth.WeChatTokenSource built with the same base
+// URL, HTTP client, logger, retry policy and User-Agent as the client: the
+// settings are given once. Options only a token source has go through
+// WithTokenOptions; with several processes, give them all the same
+// auth.WithStore. TokenSource returns the source, to share with other
+// clients of the same app.
+func NewAppClient(appID, appSecret string, opts ...Option) (*Client, error) {
+	const who = "logistics: NewAppClient"
+	cfg, err := newConfig(who, opts)
+	if err != nil {
+		return nil, err
+	}
+	topts := []auth.WeChatOption{auth.WithBaseURL(cfg.baseURL)}
+	if cfg.HTTPClient != nil {
+		topts = append(topts, auth.WithHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.Logger != nil {
+		topts = append(topts, auth.WithLogger(cfg.Logger))
+	}
+	if cfg.Retry != nil {
+		topts = append(topts, auth.WithRetry(*cfg.Retry))
+	}
+	if cfg.UserAgent != "" {
+		topts = append(topts, auth.WithUserAgent(cfg.UserAgent))
+	}
+	tokens, err := auth.NewWeChatTokenSource(appID, appSecret, append(topts, cfg.tokenOpts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", who, err)
+	}
+	return newClient(tokens, cfg), nil
+}
+
+func newConfig(who string, opts []Option) (*config, error) {
+	cfg := &config{baseURL: DefaultBaseURL}
+	if err := pipeline.Apply(who, cfg, opts); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func newClient(tokens auth.TokenSource, cfg *config) *Client {
+	c := &Client{tokens: tokens, pipe: pipeline.New(Provider, cfg.Settings), baseURL: cfg.baseURL}
+	if auth.IsNoToken(tokens) {
+		c.tokens = nil
+	}
+	return c
+}
+
+// TokenSource returns the source the client gets its access tokens from;
+// auth.NoToken() in Cloud Hosting mode.
+func (c *Client) TokenSource() auth.TokenSource {
+	if c.tokens == nil {
+		return auth.NoToken()
+	}
+	return c.tokens
 }
 
 // String describes the client without its token source's secrets: printing
@@ -136,130 +184,73 @@ func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
 // a dereferenced Client is covered too.
 func (c Client) String() string {
 	mode := "access_token"
-	if c.noToken {
+	if c.tokens == nil {
 		mode = "none (Cloud Hosting)"
 	}
-	return "logistics.Client{Endpoint:" + c.cancelURL + " Token:" + mode + "}"
+	return "logistics.Client{BaseURL:" + c.baseURL + " Token:" + mode + "}"
 }
-
-// GoString is String, so %#v shows no token either.
-func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
-// LogValue logs the endpoint only.
+// LogValue logs the base URL only.
 func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("endpoint", c.cancelURL), slog.Bool("access_token", !c.noToken))
+	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.Bool("access_token", c.tokens != nil))
 }
 
-// token returns the access token to send, "" in Cloud Hosting mode.
-func (c *Client) token(ctx context.Context) (string, error) {
-	if c.noToken {
-		return "", nil
-	}
-	t, err := c.tokens.Token(ctx)
-	if err != nil {
-		return "", fmt.Errorf("logistics: getting access token: %w", err)
-	}
-	if t == "" {
-		return "", fmt.Errorf("logistics: getting access token: %w", auth.ErrEmptyToken)
-	}
-	return t, nil
-}
-
-func withToken(endpoint, token string) string {
+// url is ep's URL at the client's base, with token, if any, as the
+// access_token parameter.
+func (c *Client) url(ep *endpoint, token string) string {
 	if token == "" {
-		return endpoint
+		return c.baseURL + ep.path
 	}
-	return endpoint + "?access_token=" + url.QueryEscape(token)
+	return c.baseURL + ep.path + "?access_token=" + url.QueryEscape(token)
 }
 
-var errcodeKey = []byte(`"errcode"`)
-
-// wxReply is what every WeChat business reply carries.
-type wxReply interface {
-	code() int
-	message() string
-	annotate(*werrors.APIError) // copies reply-specific details into an error
+// do sends req (JSON-encoded; nil for none) to ep and decodes the reply
+// into out (nil to discard it). It returns nil on success; otherwise an
+// *errors.APIError for a refusal (out is decoded as far as the reply
+// allows), an *errors.TransportError when no reply came, or an error from
+// the token source.
+func (c *Client) do(ctx context.Context, ep *endpoint, req, out any) error {
+	_, err := c.call(ctx, ep, req, out, nil)
+	return err
 }
 
-// interpret decodes a reply into out and returns the refusal it carries, or
-// nil for errcode 0. token is scrubbed from the provider's message.
-func interpret(op string, reply *httpx.Reply, out wxReply, token string) *werrors.APIError {
-	if apiErr := httpx.DecodeJSON(werrors.ProviderWeChat, op, reply, out); apiErr != nil {
-		return apiErr
-	}
-	if !bytes.Contains(reply.Body, errcodeKey) {
-		return &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "reply has no errcode"}
-	}
-	code := out.code()
-	if code == 0 && reply.Status < 300 {
-		return nil
-	}
-	msg := httpx.Scrub(out.message(), token)
-	apiErr := &werrors.APIError{
-		Provider:   werrors.ProviderWeChat,
-		Op:         op,
-		Code:       code,
-		Message:    msg,
-		RequestID:  werrors.RequestIDFromMessage(msg),
-		HTTPStatus: reply.Status,
-	}
-	out.annotate(apiErr)
-	return apiErr
-}
-
-// transient reports whether a refusal is worth another attempt: errcode -1
-// or -1000, or an unusable reply with HTTP 5xx.
-func transient(e *werrors.APIError) bool {
-	return e.Code == -1 || e.Code == -1000 || (e.Code == 0 && e.HTTPStatus >= 500)
-}
-
-// call POSTs body to endpoint and decodes the reply into out. It retries
-// transient failures under the client's policy and, once per call, replaces
-// a rejected access token and re-sends the identical body. outcomeUnknown
-// reports whether an earlier attempt may have reached WeChat without its
-// answer reaching us.
-func (c *Client) call(ctx context.Context, op, endpoint string, body []byte, out wxReply) (outcomeUnknown bool, err error) {
-	token, err := c.token(ctx)
-	if err != nil {
-		return false, err
-	}
-	refreshed := false
-	err = httpx.Retry(ctx, c.retry, func(attempt int) (bool, error) {
-		for {
-			req := httpx.Request{Method: http.MethodPost, URL: withToken(endpoint, token), Body: body, ContentType: "application/json", LogOp: op}
-			reply, err := c.http.Send(ctx, &req, attempt)
-			if err != nil {
-				if errors.Is(err, httpx.ErrReplyTooLarge) {
-					return false, &werrors.APIError{Provider: werrors.ProviderWeChat, Op: op, HTTPStatus: reply.Status, Message: "unusable reply", Err: err}
-				}
-				if httpx.RequestMaybeSent(err) {
-					outcomeUnknown = true
-				}
-				return ctx.Err() == nil, fmt.Errorf("logistics: %s: %w", op, httpx.ScrubError(err, token))
-			}
-			apiErr := interpret(op, reply, out, token)
-			if apiErr == nil {
-				return false, nil
-			}
-			if werrors.IsTokenRejected(apiErr.Code) && !refreshed && !c.noToken {
-				if inv, ok := c.tokens.(auth.Invalidator); ok {
-					refreshed = true
-					if err := inv.Invalidate(ctx, token); err != nil {
-						return false, fmt.Errorf("logistics: %s: dropping rejected token: %w (after %w)", op, err, apiErr)
-					}
-					if token, err = c.token(ctx); err != nil {
-						return false, err
-					}
-					continue // re-send the identical body with the new token
-				}
-			}
-			retry := transient(apiErr)
-			outcomeUnknown = outcomeUnknown || retry
-			return retry, apiErr
+// call is do with the pipeline's outcome, and settle for an outcome that
+// stays unknown (see pipeline.Call.Settle).
+func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle func(context.Context) (bool, error)) (pipeline.Outcome, error) {
+	var body []byte
+	if req != nil {
+		var err error
+		if body, err = json.Marshal(req); err != nil {
+			return pipeline.Outcome{}, fmt.Errorf("logistics: %s: encoding the request: %w", ep.op, err)
 		}
-	})
-	return outcomeUnknown, err
+	}
+	call := &pipeline.Call{
+		Op: ep.op,
+		Request: func(token string) (*httpx.Request, error) {
+			r := &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op}
+			if body != nil {
+				r.Body, r.ContentType = body, "application/json"
+			}
+			return r, nil
+		},
+		Judge:       func(r *httpx.Reply) pipeline.Judgement { return wxapi.Judge(c.pipe, &ep.wx, r, out) },
+		Out:         out,
+		AlreadyDone: ep.done,
+		Settle:      settle,
+	}
+	if c.tokens != nil {
+		call.Tokens = c.tokens
+	}
+	return c.pipe.Do(ctx, call)
+}
+
+// isAPIError reports whether err is a provider's answer (rather than no
+// answer, or a local failure): then the decoded response is worth
+// returning with it.
+func isAPIError(err error) bool {
+	var e *werrors.APIError
+	return errors.As(err, &e) && e.Code != 0
 }

@@ -184,6 +184,8 @@ func TestBizResultCodes(t *testing.T) {
 		{"nil", nil, 0, "success"},
 		{"unknown account", fmt.Errorf("no such BizID: %w", werrors.ErrInvalidParam), 10001, "business account not found"},
 		{"wrong password", fmt.Errorf("password: %w", werrors.ErrUnauthorized), 10002, "wrong business password"},
+		{"account not bound", werrors.ErrAccountNotBound, 10001, "business account not found"},
+		{"credentials refused", werrors.ErrInvalidCredentials, 10002, "wrong business password"},
 		{"explicit", &logistics.ResultError{Code: 10002, Msg: "密码错误"}, 10002, "密码错误"},
 		{"explicit wrapped", fmt.Errorf("x: %w", &logistics.ResultError{Code: 10001}), 10001, "business account not found"},
 		{"explicit zero is no success", &logistics.ResultError{}, -1, "system error"},

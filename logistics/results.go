@@ -66,17 +66,18 @@ func ResultCode(err error) int {
 
 // BizResultCode is the ResultCode of an answer to add_waybill, check_biz
 // or get_quota for the error its callback returned: 0 for nil, 10001
-// (ResultBizNotFound) for an error matching errors.ErrInvalidParam, 10002
-// (ResultWrongPassword) for errors.ErrUnauthorized, the Code of a
-// *ResultError and -1 for anything else.
+// (ResultBizNotFound) for an error matching errors.ErrInvalidParam or
+// ErrAccountNotBound, 10002 (ResultWrongPassword) for ErrUnauthorized or
+// ErrInvalidCredentials, the Code of a *ResultError and -1 for anything
+// else.
 func BizResultCode(err error) int {
 	if code, ok := explicitCode(err); ok {
 		return code
 	}
 	switch {
-	case errors.Is(err, werrors.ErrInvalidParam):
+	case errors.Is(err, werrors.ErrInvalidParam), errors.Is(err, werrors.ErrAccountNotBound):
 		return ResultBizNotFound
-	case errors.Is(err, werrors.ErrUnauthorized):
+	case errors.Is(err, werrors.ErrUnauthorized), errors.Is(err, werrors.ErrInvalidCredentials):
 		return ResultWrongPassword
 	}
 	return -1

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill/apiusb"
+	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/fake"
 )
 
@@ -181,12 +182,12 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Client returns an apiusb.Client pointed at this fake. With
-// WithTokenRequired it also gets a TokenSource for DefaultAppKey; pass
-// apiusb.WithAccessToken among opts to use another. opts are applied after
-// the ones pointing it here.
+// Client returns an apiusb.Client pointed at this fake, with DataCodes
+// mapped (WithDataCodes). With WithTokenRequired it also gets a TokenSource
+// for DefaultAppKey; pass apiusb.WithAccessToken among opts to use
+// another. opts are applied after the ones pointing it here.
 func (s *Server) Client(opts ...apiusb.Option) (*apiusb.Client, error) {
-	base := []apiusb.Option{apiusb.WithBaseURL(s.URL)}
+	base := []apiusb.Option{apiusb.WithBaseURL(s.URL), apiusb.WithDataCodes(DataCodes)}
 	if s.tokenRequired {
 		tokens, err := s.TokenSource()
 		if err != nil {
@@ -201,7 +202,7 @@ func (s *Server) Client(opts ...apiusb.Option) (*apiusb.Client, error) {
 // from this fake. opts are applied after the one pointing it here.
 func (s *Server) TokenSource(opts ...apiusb.TokenOption) (*apiusb.TokenSource, error) {
 	return apiusb.NewTokenSource(DefaultAppKey, DefaultAppSecret,
-		append([]apiusb.TokenOption{apiusb.WithTokenURL(s.URL)}, opts...)...)
+		append([]apiusb.TokenOption{apiusb.WithBaseURL(s.URL)}, opts...)...)
 }
 
 // AddTask puts a task into the task book, replacing one with the same
@@ -469,4 +470,13 @@ func writeEnvelope(w http.ResponseWriter, ret int, data any, msg string) {
 		data = map[string]any{}
 	}
 	fake.WriteJSON(w, map[string]any{"ret": ret, "data": data, "msg": msg})
+}
+
+// DataCodes maps the fake's data codes to the SDK's sentinels, for
+// apiusb.WithDataCodes: what an account would configure for its own codes.
+// Client uses it. Do not modify it.
+var DataCodes = map[int]error{
+	CodePickedUp:         werrors.ErrAlreadyHasTrace,
+	CodeAlreadyCancelled: werrors.ErrDuplicateCancel,
+	CodeTaskNotFound:     werrors.ErrOrderNotFound,
 }

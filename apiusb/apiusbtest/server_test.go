@@ -134,8 +134,8 @@ func TestTaskBook(t *testing.T) {
 			}
 		} else {
 			var apiErr *werrors.APIError
-			if !errors.As(err, &apiErr) || apiErr.Code != cs.code || !apiErr.DataCode || apiErr.Sentinel() != nil {
-				t.Errorf("%s: err = %v, want data.code %d matching no sentinel", cs.name, err, cs.code)
+			if !errors.As(err, &apiErr) || apiErr.Code != cs.code || apiErr.CodeName != "code" || apiErr.Sentinel != apiusbtest.DataCodes[cs.code] {
+				t.Errorf("%s: err = %v, want data.code %d matching %v", cs.name, err, cs.code, apiusbtest.DataCodes[cs.code])
 			}
 		}
 		if task, ok := srv.Task(cs.taskID); ok && task.State != cs.state {
@@ -362,20 +362,20 @@ func TestApplyToken(t *testing.T) {
 	}
 
 	// The SDK's token source reads the reply, and its refusal.
-	ts, err := srv.TokenSource(apiusb.WithTokenRetry(waybill.NoRetry))
+	ts, err := srv.TokenSource(apiusb.WithRetry(waybill.NoRetry))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tok, err := ts.Token(context.Background()); err != nil || !strings.HasPrefix(tok, "FAKE_AT_") {
 		t.Fatalf("TokenSource: %q, %v", tok, err)
 	}
-	bad, err := apiusb.NewTokenSource(apiusbtest.DefaultAppKey, "wrong", apiusb.WithTokenURL(srv.URL))
+	bad, err := apiusb.NewTokenSource(apiusbtest.DefaultAppKey, "wrong", apiusb.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = bad.Token(context.Background())
 	var apiErr *werrors.APIError
-	if !errors.Is(err, werrors.ErrUnauthorized) || !errors.As(err, &apiErr) || apiErr.Code != 401 {
+	if !errors.Is(err, werrors.ErrInvalidCredentials) || !errors.As(err, &apiErr) || apiErr.Code != 401 {
 		t.Fatalf("wrong secret: %v", err)
 	}
 }
@@ -509,7 +509,7 @@ func TestFaults(t *testing.T) {
 	srv.Inject(apiusbtest.Fault{Code: 3001, Msg: "carrier busy"})
 	_, err := cancel(ctx, 3)
 	var apiErr *werrors.APIError
-	if !errors.As(err, &apiErr) || apiErr.Code != 3001 || apiErr.Message != "carrier busy" || !apiErr.DataCode || count() != before+1 {
+	if !errors.As(err, &apiErr) || apiErr.Code != 3001 || apiErr.Message != "carrier busy" || apiErr.CodeName != "code" || count() != before+1 {
 		t.Fatalf("Code fault: %v", err)
 	}
 	if task, _ := srv.Task("t3"); task.State != apiusbtest.TaskOpen {
@@ -524,11 +524,12 @@ func TestFaults(t *testing.T) {
 	}
 
 	// The answer is lost after the task was cancelled: the retry hears the
-	// fake's "already cancelled".
+	// fake's "already cancelled", which its Client maps to
+	// ErrDuplicateCancel: the cancellation succeeded.
 	srv.Inject(apiusbtest.Fault{DropAfterHandling: true})
-	_, err = cancel(ctx, 4)
-	if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled {
-		t.Fatalf("lost answer: %v", err)
+	resp, err := cancel(ctx, 4)
+	if err != nil || resp.Data.Code != apiusbtest.CodeAlreadyCancelled {
+		t.Fatalf("lost answer: %+v, %v", resp, err)
 	}
 	if task, _ := srv.Task("t4"); task.State != apiusbtest.TaskCancelled {
 		t.Fatalf("t4 state %v", task.State)

@@ -29,7 +29,8 @@ import (
 // ever written to Redis, only hashes and the handler's outcomes (result
 // codes and carrier data such as a waybill number).
 //
-// Errors match ErrUnavailable and name Redis, the operation and the key;
+// Errors match ErrUnavailable (and errors.Retryable holds for them) and
+// name Redis, the operation and the key;
 // the handler refuses the push (503) when it gets one, so WeChat tries
 // again later. WithFailurePolicy does not apply: an event store that
 // pretended to work would let a callback run twice. It is safe for
@@ -103,7 +104,7 @@ func (s *EventStore) Release(ctx context.Context, key string, value []byte) erro
 func millis(d time.Duration) int64 { return max(d.Milliseconds(), 1) }
 
 func (s *EventStore) failure(op, key string, err error) error {
-	return fmt.Errorf("%w: event %s %s: %w", ErrUnavailable, op, key, err)
+	return &unavailableError{fmt.Errorf("%w: event %s %s: %w", ErrUnavailable, op, key, err)}
 }
 
 // String describes the store by its Redis address and key prefix.

@@ -172,7 +172,7 @@ func TestEventStoreUnavailable(t *testing.T) {
 	s := newEventStore(t, rdb)
 	ctx := ctxFor(t, 10*time.Second)
 	_, _, err := s.Claim(ctx, "push:req:1", []byte("C"), time.Minute)
-	if !errors.Is(err, redisstore.ErrUnavailable) || !strings.Contains(err.Error(), "waybill:push:req:1") {
+	if !errors.Is(err, redisstore.ErrUnavailable) || !werrors.Retryable(err) || !strings.Contains(err.Error(), "waybill:push:req:1") {
 		t.Errorf("Claim: %v", err)
 	}
 	if err := s.Put(ctx, "k", []byte("v"), time.Minute); !errors.Is(err, redisstore.ErrUnavailable) {

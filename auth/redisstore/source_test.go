@@ -212,7 +212,7 @@ func TestWeChatSourcesShareOneToken(t *testing.T) {
 
 	newSource := func() *auth.WeChatTokenSource {
 		src, err := auth.NewWeChatTokenSource(appID, secret,
-			auth.WithTokenURL(endpoint.URL),
+			auth.WithBaseURL(endpoint.URL),
 			auth.WithStore(newStore(t, newClient(t, srv), redisstore.WithPollInterval(10*time.Millisecond))))
 		if err != nil {
 			t.Fatal(err)

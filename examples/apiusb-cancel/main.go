@@ -98,12 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts := []apiusb.Option{apiusb.WithBaseURL(*baseURL), apiusb.WithMethod(*method), apiusb.WithLogger(logger)}
 	switch {
 	case appKey != "":
-		tokens, err := apiusb.NewTokenSource(appKey, secret, apiusb.WithTokenURL(*baseURL), apiusb.WithTokenLogger(logger))
-		if err != nil {
-			fmt.Fprintln(stderr, "apiusb-cancel:", err)
-			return 2
-		}
-		opts = append(opts, apiusb.WithAccessToken(tokens))
+		opts = append(opts, apiusb.WithAppKey(appKey, secret))
 	case token != "":
 		opts = append(opts, apiusb.WithAccessToken(auth.StaticToken(token)))
 	default:

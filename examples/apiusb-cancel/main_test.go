@@ -102,7 +102,7 @@ func TestRunWithCredentialsFromEnv(t *testing.T) {
 	clearEnv(t)
 	out.Reset()
 	errOut.Reset()
-	if code := run(args(srv), &out, &errOut); code != 1 || !strings.Contains(out.String(), "refused our credentials") || !strings.Contains(errOut.String(), "sending no access_token") {
+	if code := run(args(srv), &out, &errOut); code != 1 || !strings.Contains(out.String(), "would not let the request through") || !strings.Contains(errOut.String(), "sending no access_token") {
 		t.Fatalf("no credentials: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
 }

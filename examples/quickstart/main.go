@@ -99,11 +99,7 @@ func wechat(getenv func(string) string, out io.Writer) ([]step, func(), error) {
 		if u := getenv("WECHAT_BASE_URL"); u != "" {
 			base = u
 		}
-		tokens, err := auth.NewWeChatTokenSource(appID, getenv("WECHAT_APP_SECRET"), auth.WithTokenURL(base))
-		if err != nil {
-			return nil, nil, err
-		}
-		client, err := logistics.NewClient(tokens, logistics.WithBaseURL(base))
+		client, err := logistics.NewAppClient(appID, getenv("WECHAT_APP_SECRET"), logistics.WithBaseURL(base))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -143,20 +139,14 @@ func wechat(getenv func(string) string, out io.Writer) ([]step, func(), error) {
 func apiusbSetup(getenv func(string) string, out io.Writer) ([]step, func(), error) {
 	if orderID := getenv("APIUSB_ORDER_ID"); orderID != "" {
 		var opts []apiusb.Option
-		var tokenOpts []apiusb.TokenOption
 		if u := getenv("APIUSB_BASE_URL"); u != "" {
 			opts = append(opts, apiusb.WithBaseURL(u))
-			tokenOpts = append(tokenOpts, apiusb.WithTokenURL(u))
 		}
 		switch {
 		case getenv("APIUSB_ACCESS_TOKEN") != "":
 			opts = append(opts, apiusb.WithAccessToken(auth.StaticToken(getenv("APIUSB_ACCESS_TOKEN"))))
 		case getenv("APIUSB_APP_KEY") != "":
-			tokens, err := apiusb.NewTokenSource(getenv("APIUSB_APP_KEY"), getenv("APIUSB_APP_SECRET"), tokenOpts...)
-			if err != nil {
-				return nil, nil, err
-			}
-			opts = append(opts, apiusb.WithAccessToken(tokens))
+			opts = append(opts, apiusb.WithAppKey(getenv("APIUSB_APP_KEY"), getenv("APIUSB_APP_SECRET")))
 		}
 		client, err := apiusb.NewClient(opts...)
 		if err != nil {
@@ -182,7 +172,7 @@ func apiusbSetup(getenv func(string) string, out io.Writer) ([]step, func(), err
 	return []step{
 		{title: "APIUSB: cancel order 100012021107633 (task BAB7EDF0…)", via: client,
 			req: waybill.CancelRequest{OrderID: "100012021107633", WaybillID: "BAB7EDF04019A6C7876096B88B611769", Reason: "不要了"}},
-		{title: "APIUSB: cancel order 100012021107634, already picked up (a provider code, read with errors.As)", via: client,
+		{title: "APIUSB: cancel order 100012021107634, already picked up (the account's code 1001, mapped with apiusb.WithDataCodes)", via: client,
 			req: waybill.CancelRequest{OrderID: "100012021107634", WaybillID: "C1D2E3F4", Reason: "不要了"}},
 		{title: "APIUSB: cancel without a reason (checked before sending, ErrInvalidParam)", via: client,
 			req: waybill.CancelRequest{OrderID: "100012021107633", WaybillID: "BAB7EDF04019A6C7876096B88B611769"}},

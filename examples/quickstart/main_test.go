@@ -20,7 +20,7 @@ func TestOfflineRun(t *testing.T) {
 		`-> cancelled by wechat, which said "ok"`,
 		"-> already cancelled before: nothing left to do",
 		"wechat answered code 9300524",
-		"-> too late: the waybill already has tracking events",
+		"-> too late: the parcel is already with the courier",
 		"invalid parameter DeliveryID: is required",
 		`-> cancelled by apiusb, which said "取消成功"`,
 		"apiusb answered code 1001",

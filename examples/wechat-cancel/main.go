@@ -68,13 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *debug {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	tokens, err := auth.NewWeChatTokenSource(appID, secret,
-		auth.WithTokenURL(*baseURL), auth.WithStableToken(!*classic), auth.WithTokenLogger(logger))
-	if err != nil {
-		fmt.Fprintln(stderr, "wechat-cancel:", err)
-		return 2
-	}
-	client, err := logistics.NewClient(tokens, logistics.WithBaseURL(*baseURL), logistics.WithLogger(logger))
+	client, err := logistics.NewAppClient(appID, secret, logistics.WithBaseURL(*baseURL), logistics.WithLogger(logger),
+		logistics.WithTokenOptions(auth.WithStableToken(!*classic)))
 	if err != nil {
 		fmt.Fprintln(stderr, "wechat-cancel:", err)
 		return 2

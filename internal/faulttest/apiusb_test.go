@@ -50,7 +50,7 @@ func apiusbFake(t *testing.T, n int, tokenOpts ...apiusb.TokenOption) (*apiusbte
 	for i := range n {
 		srv.AddTask(apiusbtest.Task{OrderID: orderID(i), TaskID: orderID(i)})
 	}
-	tokens, err := srv.TokenSource(append([]apiusb.TokenOption{apiusb.WithTokenHTTPClient(transport(t))}, tokenOpts...)...)
+	tokens, err := srv.TokenSource(append([]apiusb.TokenOption{apiusb.WithHTTPClient(transport(t))}, tokenOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestAPIUSBResetAfterRequestThenAlreadyCancelledIsError(t *testing.T) {
 	within(t, 5*time.Second, func() {
 		_, err := c.CancelOrder(context.Background(), apiusbReq())
 		var apiErr *werrors.APIError
-		if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || !apiErr.DataCode || errors.Is(err, werrors.ErrDuplicateCancel) {
+		if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || apiErr.CodeName != "code" || errors.Is(err, werrors.ErrDuplicateCancel) {
 			t.Fatalf("err = %v, want the refusal with data.code %d, not success or ErrDuplicateCancel", err, apiusbtest.CodeAlreadyCancelled)
 		}
 	})
@@ -231,7 +231,7 @@ func TestAPIUSBSlowTokenEndpointUnderLoad(t *testing.T) {
 
 func TestAPIUSBTokenEndpointDownThenRecovers(t *testing.T) {
 	// Three HTML 503s: the token source's retries are spent on them.
-	srv, _, c := apiusbFake(t, 1, apiusb.WithTokenRetry(fastRetry))
+	srv, _, c := apiusbFake(t, 1, apiusb.WithRetry(fastRetry))
 	srv.Inject(apiusbtest.Fault{Service: apiusbtest.ServiceApplyToken, Times: 3, Status: 503})
 	err := cancelTask(c, 0)
 	if !errors.Is(err, werrors.ErrSystem) || strings.Contains(err.Error(), apiusbtest.DefaultAppSecret) {

@@ -213,3 +213,15 @@ func (c *closeHook) Close() error {
 	c.f()
 	return err
 }
+
+// closedURL returns the base URL of a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}

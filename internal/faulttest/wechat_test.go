@@ -123,7 +123,7 @@ func TestWeChatSlowTokenEndpointUnderLoad(t *testing.T) {
 		wechat.AddOrder(logisticstest.Order{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"})
 	}
 	wechat.Inject(logisticstest.Fault{Path: logisticstest.PathStableToken, Delay: 300 * time.Millisecond})
-	tokens, err := wechat.TokenSource(auth.WithTokenHTTPClient(transport(t)))
+	tokens, err := wechat.TokenSource(auth.WithHTTPClient(transport(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestWeChatTokenEndpointDownThenRecovers(t *testing.T) {
 	wechat.AddOrder(logisticstest.Order{OrderID: "o-1", DeliveryID: "SF", WaybillID: "w-1"})
 	// Three 503s: the token source's retries are spent on them.
 	wechat.Inject(logisticstest.Fault{Path: logisticstest.PathStableToken, Times: 3, Status: 503})
-	tokens, err := wechat.TokenSource(auth.WithTokenHTTPClient(transport(t)), auth.WithTokenRetry(fastRetry))
+	tokens, err := wechat.TokenSource(auth.WithHTTPClient(transport(t)), auth.WithRetry(fastRetry))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestWeChatStormOf40001(t *testing.T) {
 	for i := range 100 {
 		wechat.AddOrder(logisticstest.Order{OrderID: orderID(i), DeliveryID: "SF", WaybillID: "w"})
 	}
-	tokens, err := wechat.TokenSource(auth.WithTokenHTTPClient(transport(t)))
+	tokens, err := wechat.TokenSource(auth.WithHTTPClient(transport(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,5 @@
-// Package httpx is the HTTP plumbing the waybill clients share: one resty
-// client per SDK client, capped reply bodies, transport errors whose URLs are
-// redacted, debug logging without secrets, and the retry loop.
+// Package httpx is the HTTP layer under the SDK's request pipeline: one
+// resty client per SDK client that never follows redirects, capped reply
+// bodies, transport errors whose URLs are redacted, the User-Agent, and
+// debug logging without secrets.
 package httpx

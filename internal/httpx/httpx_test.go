@@ -9,11 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/waybill-go/waybill"
-	werrors "github.com/waybill-go/waybill/errors"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -55,102 +53,8 @@ func TestRedactErrorKeepsCause(t *testing.T) {
 
 func TestScrub(t *testing.T) {
 	t.Parallel()
-	if got := Scrub("token abc and abc", "abc", ""); got != "token REDACTED and REDACTED" {
+	if got := Scrub("token abcdefgh and abcdefgh", "abcdefgh", "", "abc"); got != "token REDACTED and REDACTED" {
 		t.Errorf("Scrub = %q", got)
-	}
-}
-
-func TestRetryStopsOnSuccessAndNonRetryable(t *testing.T) {
-	t.Parallel()
-	p := waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
-	calls := 0
-	err := Retry(context.Background(), p, func(int) (bool, error) {
-		calls++
-		if calls < 3 {
-			return true, errors.New("transient")
-		}
-		return false, nil
-	})
-	if err != nil || calls != 3 {
-		t.Fatalf("err=%v calls=%d, want nil and 3", err, calls)
-	}
-	calls = 0
-	final := errors.New("business")
-	err = Retry(context.Background(), p, func(int) (bool, error) { calls++; return false, final })
-	if err != final || calls != 1 {
-		t.Fatalf("err=%v calls=%d, want business error after 1 call", err, calls)
-	}
-	calls = 0
-	err = Retry(context.Background(), p, func(a int) (bool, error) {
-		calls++
-		if a != calls {
-			t.Errorf("attempt %d on call %d", a, calls)
-		}
-		return true, errors.New("always")
-	})
-	if err == nil || calls != 5 {
-		t.Fatalf("err=%v calls=%d, want error after 5 calls", err, calls)
-	}
-}
-
-func TestRetrySkipsWaitBeyondDeadline(t *testing.T) {
-	t.Parallel()
-	p := waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	calls := 0
-	last := errors.New("transient")
-	err := Retry(ctx, p, func(int) (bool, error) { calls++; return true, last })
-	// The wait is random in [0, 1h]; it may be short enough to fit, but
-	// the loop must end promptly either way.
-	if elapsed := time.Since(start); elapsed > time.Second {
-		t.Fatalf("Retry took %v", elapsed)
-	}
-	if !errors.Is(err, last) {
-		t.Fatalf("err = %v, want the last attempt's error", err)
-	}
-}
-
-func TestRetryContextCancelledMidBackoff(t *testing.T) {
-	t.Parallel()
-	p := waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}
-	ctx, cancel := context.WithCancel(context.Background())
-	last := errors.New("transient")
-	done := make(chan error, 1)
-	go func() {
-		done <- Retry(ctx, p, func(int) (bool, error) { return true, last })
-	}()
-	time.Sleep(20 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			// The random wait may have been ~0, then attempts ran out.
-			if !errors.Is(err, last) {
-				t.Fatalf("err = %v", err)
-			}
-		} else if !errors.Is(err, last) {
-			t.Fatalf("err = %v does not keep the last attempt's error", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Retry did not return after cancel")
-	}
-}
-
-func TestBackoffBounds(t *testing.T) {
-	t.Parallel()
-	p := waybill.RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: 300 * time.Millisecond}
-	for n := 1; n <= 8; n++ {
-		ceiling := min(100*time.Millisecond<<(n-1), 300*time.Millisecond)
-		for range 50 {
-			if d := Backoff(p, n); d < 0 || d > ceiling {
-				t.Fatalf("Backoff(%d) = %v, want within [0, %v]", n, d, ceiling)
-			}
-		}
-	}
-	if d := Backoff(waybill.RetryPolicy{}, 3); d != 0 {
-		t.Errorf("zero policy Backoff = %v", d)
 	}
 }
 
@@ -158,7 +62,7 @@ func TestSendCapsReplyAndRedactsTransportErrors(t *testing.T) {
 	t.Parallel()
 	big := strings.Repeat("x", 4096)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("User-Agent") != UserAgent {
+		if r.Header.Get("User-Agent") != UserAgent("") {
 			t.Errorf("User-Agent = %q", r.Header.Get("User-Agent"))
 		}
 		_, _ = w.Write([]byte(big))
@@ -200,35 +104,6 @@ func TestNewDoesNotMutateCallerClient(t *testing.T) {
 	}
 }
 
-func TestDecodeJSON(t *testing.T) {
-	t.Parallel()
-	var v struct {
-		A int `json:"a"`
-	}
-	cases := []struct {
-		body string
-		ok   bool
-	}{
-		{`{"a":1}`, true},
-		{"  \n{\"a\":2}", true},
-		{`{"a":1`, false},
-		{`<html>502 Bad Gateway</html>`, false},
-		{``, false},
-		{`[1,2]`, false},
-		{`{"a":"x"}`, false},
-		{`{"a":1} trailing`, false},
-	}
-	for _, c := range cases {
-		err := DecodeJSON(werrors.ProviderWeChat, "op", &Reply{Status: 200, Body: []byte(c.body)}, &v)
-		if (err == nil) != c.ok {
-			t.Errorf("DecodeJSON(%q) = %v, want ok=%v", c.body, err, c.ok)
-		}
-		if err != nil && !errors.Is(err, werrors.ErrSystem) {
-			t.Errorf("DecodeJSON(%q) error %v does not match ErrSystem", c.body, err)
-		}
-	}
-}
-
 func TestParseBaseURL(t *testing.T) {
 	t.Parallel()
 	good := map[string]string{
@@ -250,30 +125,68 @@ func TestParseBaseURL(t *testing.T) {
 func TestScrubError(t *testing.T) {
 	t.Parallel()
 	plain := errors.New("nothing to see")
-	if ScrubError(plain, "s3cret") != plain {
+	if ScrubError(plain, "s3cret-value") != plain {
 		t.Error("an error without secrets must be returned as is")
 	}
 	noSecret := func(err error) {
 		t.Helper()
 		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err)} {
-			if strings.Contains(text, "s3cret") {
+			if strings.Contains(text, "s3cret-value") {
 				t.Errorf("secret in %q", text)
 			}
 		}
-		if u := errors.Unwrap(err); u != nil && strings.Contains(u.Error(), "s3cret") {
+		if u := errors.Unwrap(err); u != nil && strings.Contains(u.Error(), "s3cret-value") {
 			t.Errorf("secret in the wrapped %q", u)
 		}
 	}
-	inner := fmt.Errorf("dial: token s3cret refused: %w", context.DeadlineExceeded)
-	err := ScrubError(fmt.Errorf("post: %w", inner), "s3cret", "")
+	inner := fmt.Errorf("dial: token s3cret-value refused: %w", context.DeadlineExceeded)
+	err := ScrubError(fmt.Errorf("post: %w", inner), "s3cret-value", "")
 	noSecret(err)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "REDACTED") {
 		t.Errorf("scrubbed = %v", err)
 	}
 	// A secret only deep in a joined error is found too.
-	joined := ScrubError(errors.Join(plain, errors.New("s3cret")), "s3cret")
+	joined := ScrubError(errors.Join(plain, errors.New("s3cret-value")), "s3cret-value")
 	noSecret(joined)
 	if joined == error(nil) || errors.Is(joined, context.Canceled) {
 		t.Errorf("joined = %v", joined)
+	}
+}
+
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	hc := &http.Client{}
+	c := New(Config{HTTPClient: hc})
+	reply, err := c.Send(context.Background(), &Request{Method: http.MethodPost, URL: srv.URL + "/p?access_token=T0K", Body: []byte("secret=S"), ContentType: "application/x-www-form-urlencoded"}, 1)
+	if err != nil || reply.Status != http.StatusTemporaryRedirect {
+		t.Fatalf("Send = %+v, %v; want the 307 itself", reply, err)
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the redirect target got %d requests", n)
+	}
+	if hc.CheckRedirect != nil {
+		t.Error("the caller's client was given a redirect policy")
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	t.Parallel()
+	if got := UserAgent(""); !strings.HasPrefix(got, "waybill-go/") || strings.Contains(got, " ") {
+		t.Errorf("UserAgent(\"\") = %q", got)
+	}
+	if got := UserAgent(" myshop/2.1 "); !strings.HasSuffix(got, " myshop/2.1") {
+		t.Errorf("UserAgent(myshop) = %q", got)
+	}
+	for in, bad := range map[string]bool{"myshop/2.1": false, "a\r\nX-Evil: 1": true, "shop\x00": true, "店": true, strings.Repeat("a", 257): true} {
+		if got := CheckUserAgent(in) != ""; got != bad {
+			t.Errorf("CheckUserAgent(%q) refused=%v, want %v", in, got, bad)
+		}
 	}
 }

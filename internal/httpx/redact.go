@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -59,10 +58,17 @@ func RedactError(err error) error {
 	return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
 }
 
-// Scrub replaces every occurrence of each non-empty secret in s.
+// MinSecretLen is the length below which a value is not searched for in
+// texts. Real credentials are far longer (access tokens run to hundreds of
+// characters, an AppSecret is 32), while a value of a few characters, such
+// as a test's StaticToken("T"), occurs in ordinary words and would garble
+// every message and error it was removed from.
+const MinSecretLen = 8
+
+// Scrub replaces every occurrence of each secret in s.
 func Scrub(s string, secrets ...string) string {
 	for _, sec := range secrets {
-		if sec != "" && strings.Contains(s, sec) {
+		if len(sec) >= MinSecretLen && strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Redacted)
 		}
 	}
@@ -71,29 +77,27 @@ func Scrub(s string, secrets ...string) string {
 
 // ScrubError returns err unchanged unless its text, or that of an error it
 // wraps, contains one of secrets; then it returns a new error with the
-// secrets replaced, which still matches context.Canceled or
-// context.DeadlineExceeded if err did. Transport errors arrive with their
-// URL already redacted by RedactError, so this is the last line of defence.
+// secrets replaced, which still matches (errors.Is) whatever err matched,
+// but no longer unwraps to the errors that held the secret. Transport
+// errors arrive with their URL already redacted by RedactError, and
+// providers' texts are scrubbed where they are read, so this is the last
+// line of defence.
 func ScrubError(err error, secrets ...string) error {
 	if !leaks(err, secrets) {
 		return err
 	}
-	msg := Scrub(err.Error(), secrets...)
-	for _, ce := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, ce) {
-			return &scrubbedError{msg: msg, cause: ce}
-		}
-	}
-	return &scrubbedError{msg: msg}
+	return &scrubbedError{msg: Scrub(err.Error(), secrets...), orig: err}
 }
 
 type scrubbedError struct {
-	msg   string
-	cause error
+	msg  string
+	orig error // never unwrapped: its text holds a secret
 }
 
 func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.cause }
+
+// Is keeps the meaning of the original error.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.orig, target) }
 
 // leaks reports whether the text of err or of any error it wraps contains
 // a non-empty secret.
@@ -103,7 +107,7 @@ func leaks(err error, secrets []string) bool {
 	}
 	msg := err.Error()
 	for _, s := range secrets {
-		if s != "" && strings.Contains(msg, s) {
+		if len(s) >= MinSecretLen && strings.Contains(msg, s) {
 			return true
 		}
 	}

@@ -192,8 +192,8 @@ func TestNoSecretEverPrinted(t *testing.T) {
 		"HTML 503":           answerServer(t, 503, "<html>down</html>"),
 	} {
 		for _, stable := range []bool{false, true} {
-			src, err := auth.NewWeChatTokenSource("wxaudit", appSecret, auth.WithTokenURL(base), auth.WithStableToken(stable),
-				auth.WithTokenLogger(log), auth.WithTokenRetry(quick))
+			src, err := auth.NewWeChatTokenSource("wxaudit", appSecret, auth.WithBaseURL(base), auth.WithStableToken(stable),
+				auth.WithLogger(log), auth.WithRetry(quick))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,7 +216,7 @@ func TestNoSecretEverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, _ := auth.NewWeChatTokenSource("wxaudit", appSecret, auth.WithStore(store), auth.WithTokenLogger(log), auth.WithTokenURL(answerServer(t, 200, `{"access_token":"`+accessToken+`","expires_in":7200}`)))
+	src, _ := auth.NewWeChatTokenSource("wxaudit", appSecret, auth.WithStore(store), auth.WithLogger(log), auth.WithBaseURL(answerServer(t, 200, `{"access_token":"`+accessToken+`","expires_in":7200}`)))
 	_, err = src.Token(ctx)
 	a.checkErr("wechat token with Redis down", err)
 	a.checkPrinted("redisstore.Store", store)
@@ -250,7 +250,7 @@ func TestNoSecretEverPrinted(t *testing.T) {
 		"refused":            answerServer(t, 200, echo(401, apiusbSecret)),
 		"no token":           answerServer(t, 200, `{"ret":200,"data":{},"msg":"`+apiusbSecret+`"}`),
 	} {
-		ts, err := apiusb.NewTokenSource("audit-key", apiusbSecret, apiusb.WithTokenURL(base), apiusb.WithTokenLogger(log), apiusb.WithTokenRetry(quick))
+		ts, err := apiusb.NewTokenSource("audit-key", apiusbSecret, apiusb.WithBaseURL(base), apiusb.WithLogger(log), apiusb.WithRetry(quick))
 		if err != nil {
 			t.Fatal(err)
 		}

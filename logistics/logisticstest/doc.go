@@ -25,6 +25,17 @@
 // (an errcode, an HTTP status, a dropped connection before or after the
 // request is handled, a delay), and Requests returns every request received.
 //
+// The same order book serves the rest of the 物流助手 API (paths in the
+// Path constants): order/add creates an order with waybill data and a
+// waybill ID (the same order again gets the same waybill), order/get and
+// order/batchget read it, test_update_order and the carrier's path/update
+// add path events (OrderToken gives the Token path/update needs), after
+// which order/cancel answers 9300506; path/get lists them. Accounts bound
+// with account/bind, printers, quotas (SetQuota) and the carrier calls
+// contact/get, template/preview and service/business/update are served too,
+// each with the refusals WeChat documents. Faults and the request log work
+// on every path.
+//
 // # Pushing events to a carrier's handler
 //
 // A Pusher plays WeChat's part in message push: it builds a request exactly as

@@ -95,7 +95,7 @@ type Request struct {
 
 // Server is a stateful fake of WeChat's token endpoints and express business
 // order/cancel API, served over real loopback HTTP like httptest.Server. Point
-// auth.WithTokenURL and logistics.WithBaseURL at URL, or use Client.
+// auth.WithBaseURL and logistics.WithBaseURL at URL, or use Client.
 //
 // It issues tokens, rejects expired (42001) and unknown or invalidated
 // (40001) ones, runs order/cancel against an order book the test seeds, can
@@ -117,6 +117,7 @@ type Server struct {
 	requests  fake.Log[Request]
 	fetches   int
 	ridSerial int
+	shop      shopBook // the rest of the 物流助手 API: orders.go
 }
 
 // Option configures NewServer.
@@ -160,6 +161,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc(PathToken, s.handleToken)
 	mux.HandleFunc(PathStableToken, s.handleStableToken)
 	mux.HandleFunc(PathCancelOrder, s.handleCancel)
+	s.addShopRoutes(mux) // orders.go
 	s.Server = httptest.NewServer(s.intercept(mux))
 	return s
 }
@@ -178,7 +180,7 @@ func (s *Server) Client(opts ...logistics.Option) (*logistics.Client, error) {
 // fetches from this fake. opts are applied after the ones pointing it here.
 func (s *Server) TokenSource(opts ...auth.WeChatOption) (*auth.WeChatTokenSource, error) {
 	return auth.NewWeChatTokenSource(DefaultAppID, DefaultAppSecret,
-		append([]auth.WeChatOption{auth.WithTokenURL(s.URL)}, opts...)...)
+		append([]auth.WeChatOption{auth.WithBaseURL(s.URL)}, opts...)...)
 }
 
 // AddOrder puts an order into the order book, replacing one with the same

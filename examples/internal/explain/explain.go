@@ -31,8 +31,8 @@ func Cancel(err error) (Outcome, string) {
 		return Done, "cancelled"
 	case errors.Is(err, werrors.ErrDuplicateCancel):
 		return Done, "already cancelled before: nothing left to do"
-	case errors.Is(err, werrors.ErrAlreadyHasTrace):
-		return TooLate, "too late: the waybill already has tracking events"
+	case errors.Is(err, werrors.ErrAlreadyHasTrace), errors.Is(err, werrors.ErrAlreadyPickedUp):
+		return TooLate, "too late: the parcel is already with the courier"
 	case errors.Is(err, werrors.ErrCarrier):
 		return TooLate, fmt.Sprintf("the carrier refused (carrier code %d: %s)", apiErr.CarrierCode, apiErr.CarrierMessage)
 	case errors.Is(err, werrors.ErrWaybillNotFound):
@@ -43,22 +43,26 @@ func Cancel(err error) (Outcome, string) {
 		return Fix, "unknown delivery company: check the delivery ID"
 	case errors.Is(err, werrors.ErrInvalidParam):
 		return Fix, "the request is invalid: " + err.Error()
+	case errors.Is(err, werrors.ErrInvalidCredentials):
+		return Fix, "the app's credentials were refused: check the AppID and AppSecret (or the APIUSB app key and secret)"
 	case errors.Is(err, werrors.ErrInvalidToken):
-		return Fix, "the access token was refused even after a refresh: check the AppID and AppSecret"
+		return Fix, "the access token was refused even after a refresh: check that nothing else fetches tokens for this app"
 	case errors.Is(err, werrors.ErrUnauthorized):
-		return Fix, "the provider refused our credentials: check the app key and secret"
+		return Fix, "the provider would not let the request through: check the access token, the IP whitelist and the API's permissions"
 	case errors.Is(err, werrors.ErrServiceNotFound):
 		return Fix, "the provider does not know this service: check the base URL"
+	case errors.Is(err, context.DeadlineExceeded) && !werrors.Retryable(err):
+		return TryLater, "no answer in time: the outcome is unknown, cancelling again is safe"
 	case errors.Is(err, werrors.ErrRateLimited):
 		return TryLater, "the provider's quota is used up: try again later"
-	case errors.Is(err, context.DeadlineExceeded):
-		return TryLater, "no answer in time: the outcome is unknown, cancelling again is safe"
 	case errors.Is(err, werrors.ErrSystem):
 		return TryLater, "the provider had a system error: try again later (" + err.Error() + ")"
+	case werrors.Retryable(err):
+		return TryLater, "could not reach the provider: " + err.Error()
 	case apiErr != nil:
 		return Fix, fmt.Sprintf("the provider refused with code %d: %s", apiErr.Code, apiErr.Message)
 	}
-	return TryLater, "could not reach the provider: " + err.Error()
+	return Fix, "unexpected failure: " + err.Error()
 }
 
 // Advice says what a shop backend does next.

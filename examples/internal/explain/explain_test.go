@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -12,28 +13,34 @@ import (
 
 func TestCancel(t *testing.T) {
 	t.Parallel()
-	wx := func(code int) error { return &werrors.APIError{Provider: "wechat", Code: code, HTTPStatus: 200} }
+	wx := func(code int, s error) error {
+		return &werrors.APIError{Provider: "wechat", Code: code, HTTPStatus: 200, Sentinel: s}
+	}
+	refused := &url.Error{Op: "Post", URL: "https://x", Err: errors.New("connection refused")}
 	cases := []struct {
 		err     error
 		outcome Outcome
 		says    string
 	}{
 		{nil, Done, "cancelled"},
-		{wx(9300524), Done, "already cancelled"},
-		{fmt.Errorf("wrapped: %w", wx(9300506)), TooLate, "tracking"},
-		{&werrors.APIError{Provider: "wechat", Code: 9300501, CarrierCode: 12, CarrierMessage: "no"}, TooLate, "carrier code 12: no"},
-		{wx(40199), Fix, "waybill ID"},
-		{wx(930563), Fix, "order ID"},
-		{wx(9300503), Fix, "delivery ID"},
-		{werrors.Required("OrderID", ""), Fix, "OrderID"},
-		{wx(40001), Fix, "AppSecret"},
-		{&werrors.APIError{Provider: "apiusb", Code: 406}, Fix, "credentials"},
-		{&werrors.APIError{Provider: "apiusb", Code: 404}, Fix, "base URL"},
-		{wx(45009), TryLater, "quota"},
+		{wx(9300524, werrors.ErrDuplicateCancel), Done, "already cancelled"},
+		{fmt.Errorf("wrapped: %w", wx(9300506, werrors.ErrAlreadyHasTrace)), TooLate, "courier"},
+		{&werrors.APIError{Provider: "apiusb", Code: 1001, Sentinel: werrors.ErrAlreadyHasTrace}, TooLate, "courier"},
+		{&werrors.APIError{Provider: "wechat", Code: 9300501, CarrierCode: 12, CarrierMessage: "no", Sentinel: werrors.ErrCarrier}, TooLate, "carrier code 12: no"},
+		{wx(40199, werrors.ErrWaybillNotFound), Fix, "waybill ID"},
+		{wx(930563, werrors.ErrOrderNotFound), Fix, "order ID"},
+		{wx(9300503, werrors.ErrDeliveryNotFound), Fix, "delivery ID"},
+		{&werrors.ParamError{Field: "OrderID", Reason: "is required"}, Fix, "OrderID"},
+		{wx(40125, werrors.ErrInvalidCredentials), Fix, "AppSecret"},
+		{wx(40001, werrors.ErrInvalidToken), Fix, "fetches tokens"},
+		{&werrors.APIError{Provider: "apiusb", Code: 406, Sentinel: werrors.ErrUnauthorized}, Fix, "whitelist"},
+		{&werrors.APIError{Provider: "apiusb", Code: 404, Sentinel: werrors.ErrServiceNotFound}, Fix, "base URL"},
+		{wx(45009, werrors.ErrRateLimited), TryLater, "quota"},
 		{context.DeadlineExceeded, TryLater, "in time"},
-		{wx(-1), TryLater, "system error"},
-		{wx(12345), Fix, "code 12345"},
-		{errors.New("dial tcp: refused"), TryLater, "could not reach"},
+		{wx(-1, werrors.ErrSystem), TryLater, "system error"},
+		{wx(12345, nil), Fix, "code 12345"},
+		{&werrors.TransportError{Provider: "wechat", Err: refused}, TryLater, "could not reach"},
+		{errors.New("boom"), Fix, "unexpected"},
 	}
 	for _, c := range cases {
 		o, says := Cancel(c.err)

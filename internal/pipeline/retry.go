@@ -1,4 +1,4 @@
-package httpx
+package pipeline
 
 import (
 	"context"
@@ -8,20 +8,20 @@ import (
 	"github.com/waybill-go/waybill"
 )
 
-// Retry calls op until it succeeds, says not to retry, or the policy's
+// retry calls op until it succeeds, says not to retry, or the policy's
 // attempts are spent. op gets the 1-based attempt number and returns whether
 // its failure is transient. Waits between attempts use full jitter and are
 // skipped, ending the loop with op's last error, when they would outlast the
 // context's deadline; a context that ends during a wait ends the loop with
 // op's last error as well, joined with the context's.
-func Retry(ctx context.Context, p waybill.RetryPolicy, op func(attempt int) (retry bool, err error)) error {
-	attempts := max(p.MaxAttempts, 1)
+func (p *Pipeline) retry(ctx context.Context, op func(attempt int) (retry bool, err error)) error {
+	attempts := max(p.policy.MaxAttempts, 1)
 	for attempt := 1; ; attempt++ {
 		retry, err := op(attempt)
 		if err == nil || !retry || attempt >= attempts || ctx.Err() != nil {
 			return err
 		}
-		wait := Backoff(p, attempt)
+		wait := Backoff(p.policy, attempt)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return err
 		}
@@ -37,7 +37,8 @@ func Retry(ctx context.Context, p waybill.RetryPolicy, op func(attempt int) (ret
 	}
 }
 
-// Backoff returns a random wait before the attempt after attempt n (n ≥ 1).
+// Backoff returns a random wait before the attempt after attempt n (n ≥ 1):
+// between 0 and min(MaxDelay, BaseDelay·2ⁿ⁻¹).
 func Backoff(p waybill.RetryPolicy, n int) time.Duration {
 	if p.BaseDelay <= 0 {
 		return 0
@@ -53,7 +54,8 @@ func Backoff(p waybill.RetryPolicy, n int) time.Duration {
 }
 
 // waitError is a context that ended while waiting to retry. It matches both
-// the context's error and the last attempt's error.
+// the context's error and the last attempt's error, and is not retryable:
+// the caller gave up.
 type waitError struct {
 	last error
 	ctx  error
@@ -64,3 +66,6 @@ func (e *waitError) Error() string {
 }
 
 func (e *waitError) Unwrap() []error { return []error{e.ctx, e.last} }
+
+// Retryable is false: see errors.Retryable.
+func (e *waitError) Retryable() bool { return false }

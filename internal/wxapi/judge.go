@@ -1,0 +1,185 @@
+// Package wxapi is what WeChat's server API contributes to the request
+// pipeline: how its replies are judged and what its codes mean. Package
+// auth (the token endpoints) and package logistics (the business API)
+// share it.
+package wxapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/jsonx"
+	"github.com/waybill-go/waybill/internal/pipeline"
+)
+
+// Provider is WeChat's name in errors and results.
+const Provider = "wechat"
+
+// Endpoint describes one WeChat API for judging its replies.
+type Endpoint struct {
+	Op string // e.g. "order/cancel", "stable_token"
+	// Success lists top-level members that only a successful reply
+	// carries, for APIs whose documented success reply has no errcode. A
+	// reply without a top-level errcode is a success only when every one
+	// of them is present and not null; with Success empty, never.
+	Success []string
+	// Token marks a token endpoint: codes there speak of the AppID and
+	// AppSecret, and no access token is refreshed.
+	Token bool
+	// Codes maps the API's own errcodes to sentinels; they take
+	// precedence over the shared tables.
+	Codes map[int]error
+}
+
+// Causes of unusable replies.
+var (
+	ErrNoErrcode  = errors.New("reply has no top-level errcode")
+	ErrBadErrcode = errors.New("errcode is not an integer")
+)
+
+// head is what every reply is read for first: its top-level members
+// only, each kept as the raw JSON text of its value, so that a number can be
+// told from a numeric string from null from a missing member.
+type head struct {
+	ErrCode            raw `json:"errcode"`
+	ErrMsg             raw `json:"errmsg"`
+	DeliveryResultCode raw `json:"delivery_resultcode"`
+	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
+}
+
+// raw is a member's JSON text. Unlike json.RawMessage it copies nothing:
+// it keeps the slice of the reply body encoding/json hands it, which is
+// safe because the body is the judge's own and nothing writes to it while
+// the judge reads the head (encoding/json asks for a copy only because it
+// cannot know that of its caller's buffer).
+type raw struct {
+	present bool
+	text    []byte
+}
+
+// UnmarshalJSON keeps b (null is kept as a present member whose text is
+// "null").
+func (r *raw) UnmarshalJSON(b []byte) error {
+	r.present, r.text = true, b
+	return nil
+}
+
+// Judge reads a reply to ep into out (a pointer to the response struct, or
+// nil). A success is a top-level errcode of 0 (a number, or a numeric
+// string) with HTTP 2xx or, where ep.Success says so, a reply without
+// errcode that carries every success member. errcode null, an errcode only
+// in a nested object, or a reply without the success members never is.
+func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline.Judgement {
+	var h head
+	if err := json.Unmarshal(r.Body, &h); err != nil {
+		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("decoding reply: %w", err))
+	}
+	code, hasCode, err := jsonx.Int(h.ErrCode.text)
+	switch {
+	case err != nil:
+		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: %w", ErrBadErrcode, err))
+	case !hasCode && h.ErrCode.present:
+		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
+	case !hasCode:
+		if missing := missingMembers(r.Body, ep.Success); missing != "" {
+			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
+		}
+	}
+	if code == 0 && r.Status >= 300 {
+		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with a failing HTTP status"))
+	}
+	if out != nil {
+		if derr := decode(r.Body, &h, out); derr != nil && code == 0 {
+			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("decoding reply: %w", derr))
+		}
+	}
+	if code == 0 {
+		return pipeline.Judgement{Verdict: pipeline.Success}
+	}
+	msg := jsonx.Text(h.ErrMsg.text)
+	carrier, _, _ := jsonx.Int(h.DeliveryResultCode.text)
+	e := &werrors.APIError{
+		Provider:       Provider,
+		Op:             ep.Op,
+		Code:           code,
+		CodeName:       "errcode",
+		Message:        msg,
+		RequestID:      RequestID(msg),
+		CarrierCode:    carrier,
+		CarrierMessage: jsonx.Text(h.DeliveryResultMsg.text),
+		HTTPStatus:     r.Status,
+		Sentinel:       Sentinel(code, ep),
+	}
+	if e.Sentinel == nil && r.Status >= 500 {
+		e.Sentinel = werrors.ErrSystem
+	}
+	j := pipeline.Judgement{Verdict: pipeline.Refused, Err: e}
+	switch {
+	case !ep.Token && TokenRejected(code):
+		j.Verdict = pipeline.TokenRejected
+	case e.Sentinel == werrors.ErrSystem:
+		// -1, -1000 or a 5xx: WeChat may or may not have acted.
+		j.Verdict, j.Unknown = pipeline.Transient, true
+	}
+	return j
+}
+
+// missingMembers names the success members body lacks at its top level, or
+// returns "" when it has them all. With none required it always names
+// something: such a reply is never a success.
+func missingMembers(body []byte, required []string) string {
+	if len(required) == 0 {
+		return "the API's success reply always has one"
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return "the reply does not decode"
+	}
+	var missing []string
+	for _, name := range required {
+		if raw, ok := top[name]; !ok || jsonx.IsNull(raw) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "it lacks " + strings.Join(missing, ", ")
+}
+
+// decode decodes body into out. errcode and delivery_resultcode sent as
+// numeric strings are rewritten as numbers first, so that the response's
+// int fields take them.
+func decode(body []byte, h *head, out any) error {
+	if jsonx.Quoted(h.ErrCode.text) || jsonx.Quoted(h.DeliveryResultCode.text) {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(body, &top); err != nil {
+			return err
+		}
+		for _, name := range []string{"errcode", "delivery_resultcode"} {
+			if n, ok, err := jsonx.Int(top[name]); ok && err == nil {
+				top[name] = json.RawMessage(strconv.Itoa(n))
+			}
+		}
+		var err error
+		if body, err = json.Marshal(top); err != nil {
+			return err
+		}
+	}
+	return json.Unmarshal(body, out)
+}
+
+// RequestID returns the request ID WeChat appends to errmsg as " rid: …",
+// or "" if there is none.
+func RequestID(msg string) string {
+	i := strings.LastIndex(msg, "rid:")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(msg[i+len("rid:"):])
+}
