@@ -15,7 +15,6 @@ type secrets struct {
 	list []string
 }
 
-
 func (s *secrets) add(v string) {
 	if len(v) >= httpx.MinSecretLen {
 		s.list = append(s.list, v)

@@ -50,6 +50,60 @@ type head struct {
 	ErrMsg             raw `json:"errmsg"`
 	DeliveryResultCode raw `json:"delivery_resultcode"`
 	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
+
+	// The members that mark a success where an API's success reply has no
+	// errcode (Endpoint.Success names them).
+	AccessToken             raw `json:"access_token"`
+	OrderID                 raw `json:"order_id"`
+	WaybillID               raw `json:"waybill_id"`
+	OrderList               raw `json:"order_list"`
+	PathItemNum             raw `json:"path_item_num"`
+	Count                   raw `json:"count"`
+	Data                    raw `json:"data"`
+	List                    raw `json:"list"`
+	QuotaNum                raw `json:"quota_num"`
+	RenderedWaybillTemplate raw `json:"rendered_waybill_template"`
+	Sender                  raw `json:"sender"`
+	Receiver                raw `json:"receiver"`
+}
+
+// member returns the success member called name; ok is false for a name
+// the head does not read (a test makes sure every endpoint's are read).
+func (h *head) member(name string) (r raw, ok bool) {
+	switch name {
+	case "access_token":
+		return h.AccessToken, true
+	case "order_id":
+		return h.OrderID, true
+	case "waybill_id":
+		return h.WaybillID, true
+	case "order_list":
+		return h.OrderList, true
+	case "path_item_num":
+		return h.PathItemNum, true
+	case "count":
+		return h.Count, true
+	case "data":
+		return h.Data, true
+	case "list":
+		return h.List, true
+	case "quota_num":
+		return h.QuotaNum, true
+	case "rendered_waybill_template":
+		return h.RenderedWaybillTemplate, true
+	case "sender":
+		return h.Sender, true
+	case "receiver":
+		return h.Receiver, true
+	}
+	return raw{}, false
+}
+
+// Reads reports whether the judge can tell if a reply carries the
+// top-level member name, which Endpoint.Success may then list.
+func Reads(name string) bool {
+	_, ok := (&head{}).member(name)
+	return ok
 }
 
 // raw is a member's JSON text. Unlike json.RawMessage it copies nothing:
@@ -86,7 +140,7 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 	case !hasCode && h.ErrCode.present:
 		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
 	case !hasCode:
-		if missing := missingMembers(r.Body, ep.Success); missing != "" {
+		if missing := missingMembers(&h, ep.Success); missing != "" {
 			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
@@ -129,20 +183,16 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 	return j
 }
 
-// missingMembers names the success members body lacks at its top level, or
+// missingMembers names the success members h lacks (missing or null), or
 // returns "" when it has them all. With none required it always names
 // something: such a reply is never a success.
-func missingMembers(body []byte, required []string) string {
+func missingMembers(h *head, required []string) string {
 	if len(required) == 0 {
 		return "the API's success reply always has one"
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return "the reply does not decode"
-	}
 	var missing []string
 	for _, name := range required {
-		if raw, ok := top[name]; !ok || jsonx.IsNull(raw) {
+		if r, ok := h.member(name); !ok || !r.present || jsonx.IsNull(r.text) {
 			missing = append(missing, name)
 		}
 	}
