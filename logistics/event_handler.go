@@ -19,8 +19,11 @@ import (
 	"time"
 
 	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/telemetry"
 	"github.com/waybill-go/waybill/internal/wxcrypto"
 	"github.com/waybill-go/waybill/internal/wxmsg"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Defaults of EventConfig.
@@ -142,6 +145,17 @@ type EventConfig struct {
 	// Now is the clock for reply timestamps and MaxClockSkew; nil means
 	// time.Now. Deadlines use the runtime's clock.
 	Now func() time.Time
+
+	// TracerProvider, if set, gets a server span per request ("waybill
+	// push") with the event, the ResultCode answered or the HTTP status of
+	// a refusal, and whether the answer came from the Store. Nothing from
+	// the event's body is recorded.
+	TracerProvider trace.TracerProvider
+
+	// MeterProvider, if set, counts pushes (waybill.pushes, by event,
+	// ResultCode or refusal status, and replay) and those answered from
+	// the Store (waybill.push.replays).
+	MeterProvider metric.MeterProvider
 }
 
 func setOrNil(set bool) string {
@@ -154,9 +168,10 @@ func setOrNil(set bool) string {
 // String describes the configuration without its Token or EncodingAESKey.
 func (c EventConfig) String() string {
 	return fmt.Sprintf("logistics.EventConfig{Token:%s EncodingAESKey:%s AppID:%s AllowPlain:%t MaxBodyBytes:%d MaxClockSkew:%v CallbackTimeout:%v Store:%s "+
-		"OnCancelWaybill:%s OnAddWaybill:%s OnCheckBiz:%s OnGetQuota:%s OnExpressPath:%s}",
+		"OnCancelWaybill:%s OnAddWaybill:%s OnCheckBiz:%s OnGetQuota:%s OnExpressPath:%s TracerProvider:%s MeterProvider:%s}",
 		redact(c.Token), redact(c.EncodingAESKey), strconv.Quote(c.AppID), c.AllowPlain, c.MaxBodyBytes, c.MaxClockSkew, c.CallbackTimeout, setOrNil(c.Store != nil),
-		setOrNil(c.OnCancelWaybill != nil), setOrNil(c.OnAddWaybill != nil), setOrNil(c.OnCheckBiz != nil), setOrNil(c.OnGetQuota != nil), setOrNil(c.OnExpressPath != nil))
+		setOrNil(c.OnCancelWaybill != nil), setOrNil(c.OnAddWaybill != nil), setOrNil(c.OnCheckBiz != nil), setOrNil(c.OnGetQuota != nil), setOrNil(c.OnExpressPath != nil),
+		setOrNil(c.TracerProvider != nil), setOrNil(c.MeterProvider != nil))
 }
 
 // GoString is String, so %#v shows no secret either.
@@ -214,6 +229,7 @@ type EventHandler struct {
 	claimTTL        time.Duration
 	log             *slog.Logger
 	now             func() time.Time
+	tel             *telemetry.Telemetry // nil: nothing recorded
 }
 
 // callbacks are EventConfig's.
@@ -257,6 +273,7 @@ func NewEventHandler(cfg EventConfig) (*EventHandler, error) {
 		store:           cfg.Store,
 		log:             cfg.Logger,
 		now:             cfg.Now,
+		tel:             telemetry.New(telemetry.Providers{Tracer: cfg.TracerProvider, Meter: cfg.MeterProvider}),
 	}
 	if cfg.EncodingAESKey != "" {
 		if _, err := wxcrypto.DecodeKey(cfg.EncodingAESKey); err != nil {
@@ -354,6 +371,11 @@ func (h EventHandler) LogValue() slog.Value {
 // add_express_path's callback fails. No callback runs for a refused
 // request.
 func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.tel != nil {
+		ctx, span := h.tel.StartPush(r.Context())
+		defer span.End()
+		r = r.WithContext(ctx)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -376,6 +398,7 @@ func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // refuse answers a request the handler will not process.
 func (h *EventHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, attrs ...any) {
+	h.tel.PushRefused(r.Context(), status, reason)
 	attrs = append([]any{"status", status, "reason", reason, "method", r.Method, "remote", r.RemoteAddr}, attrs...)
 	h.log.WarnContext(r.Context(), "logistics: event request refused", attrs...)
 	http.Error(w, reason, status)
@@ -582,6 +605,7 @@ func (p *push) serve(body []byte, known *outcome) {
 	}
 	if !ok {
 		h.log.DebugContext(p.r.Context(), "logistics: event answered success without a callback", "event", hd.Event)
+		h.tel.PushAnswered(p.r.Context(), name, 0, known != nil)
 		p.remember(encodeAnswer(p.hash, outcome{}))
 		writePushSuccess(p.w)
 		return
@@ -592,18 +616,20 @@ func (p *push) serve(body []byte, known *outcome) {
 		return
 	}
 	var out outcome
+	stored := known != nil
 	switch {
-	case known != nil:
+	case stored:
 		out = *known
 		h.log.DebugContext(p.r.Context(), "logistics: replayed request answered from the event store", "event", name)
 	case ev.run == nil:
 		out = ev.fallback
 	default:
 		var ok bool
-		if out, ok = p.call(ev); !ok {
+		if out, stored, ok = p.call(ev); !ok {
 			return
 		}
 	}
+	h.tel.PushAnswered(p.r.Context(), name, out.code, stored)
 	if h.log.Enabled(p.r.Context(), slog.LevelDebug) {
 		h.log.DebugContext(p.r.Context(), "logistics: "+name+" handled", "event", ev.logValue, "result_code", out.code)
 	}
@@ -612,9 +638,9 @@ func (p *push) serve(body []byte, known *outcome) {
 }
 
 // call runs ev's callback once for all deliveries of the event: it claims
-// the event key, or takes the outcome another delivery stored. ok is false
-// if the push was refused.
-func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
+// the event key, or takes the outcome another delivery stored (fromStore is
+// then true). ok is false if the push was refused.
+func (p *push) call(ev *pushEvent) (out outcome, fromStore, ok bool) {
 	h := p.h
 	key := eventKey(ev.identity)
 	claim := newClaim(zeroHash)
@@ -622,17 +648,17 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 	switch {
 	case errors.Is(err, errBusy):
 		h.log.WarnContext(p.r.Context(), "logistics: another delivery of the event did not finish in time", "event", ev.name)
-		return outcome{code: -1, msg: ResultMessage(-1)}, true
+		return outcome{code: -1, msg: ResultMessage(-1)}, false, true
 	case err != nil:
 		h.storeFailed(p.w, p.r, err)
-		return outcome{}, false
+		return outcome{}, false, false
 	case stored != nil && stored.kind == recAnswer:
 		h.log.DebugContext(p.r.Context(), "logistics: retried event answered from the event store", "event", ev.name)
-		return stored.out, true
+		return stored.out, true, true
 	case stored != nil:
 		// A refusal under an event key is no record of ours.
 		h.storeFailed(p.w, p.r, errRecord)
-		return outcome{}, false
+		return outcome{}, false, false
 	}
 
 	type result struct {
@@ -675,12 +701,12 @@ func (p *push) call(ev *pushEvent) (out outcome, ok bool) {
 		if res.panicked == http.ErrAbortHandler {
 			panic(http.ErrAbortHandler)
 		}
-		return res.out, true
+		return res.out, false, true
 	case <-p.ctx.Done():
 		h.log.WarnContext(p.r.Context(), "logistics: "+ev.callback+" did not return within CallbackTimeout", "event", ev.name, "timeout", h.callbackTimeout)
 		// The callback runs on: keep its claim alive until it returns.
 		go keeper.keep(h, p.ctx, key, claim)
-		return outcome{code: -1, msg: ResultMessage(-1)}, true
+		return outcome{code: -1, msg: ResultMessage(-1)}, false, true
 	}
 }
 

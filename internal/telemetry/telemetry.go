@@ -242,24 +242,33 @@ func ErrorType(err error) string {
 	return "other"
 }
 
-// Push records one push answered by the event handler: its event, the
-// ResultCode answered (or the HTTP status of a refusal), and whether the
-// answer came from the event store.
-func (t *Telemetry) Push(ctx context.Context, event string, resultCode int, replay bool) {
+// PushAnswered records a push answered with resultCode (0 for
+// "success"); stored says the answer came from the event store (a replay,
+// or WeChat's retry of an event already answered).
+func (t *Telemetry) PushAnswered(ctx context.Context, event string, resultCode int, stored bool) {
 	if t == nil {
 		return
 	}
-	set := metric.WithAttributes(KeyEvent.String(event), KeyResultCode.Int(resultCode), KeyReplay.Bool(replay))
-	t.pushes.Add(ctx, 1, set)
-	if replay {
+	trace.SpanFromContext(ctx).SetAttributes(KeyEvent.String(event), KeyResultCode.Int(resultCode), KeyReplay.Bool(stored))
+	t.pushes.Add(ctx, 1, metric.WithAttributes(KeyEvent.String(event), KeyResultCode.Int(resultCode), KeyReplay.Bool(stored)))
+	if stored {
 		t.replays.Add(ctx, 1, metric.WithAttributes(KeyEvent.String(event)))
 	}
 }
 
+// PushRefused records a request the handler refused with an HTTP status;
+// reason is the handler's own fixed text.
+func (t *Telemetry) PushRefused(ctx context.Context, status int, reason string) {
+	if t == nil {
+		return
+	}
+	span := trace.SpanFromContext(ctx)
+	span.SetAttributes(KeyStatus.Int(status))
+	span.SetStatus(codes.Error, reason)
+	t.pushes.Add(ctx, 1, metric.WithAttributes(KeyStatus.Int(status)))
+}
+
 // StartPush opens the span of one push request, a server span.
 func (t *Telemetry) StartPush(ctx context.Context) (context.Context, trace.Span) {
-	if t == nil {
-		return ctx, nil
-	}
 	return t.tracer.Start(ctx, "waybill push", trace.WithSpanKind(trace.SpanKindServer))
 }

@@ -155,7 +155,8 @@ func TestNoProvidersRecordsNothing(t *testing.T) {
 	call.Attempt(1, "https://x", 200, nil)
 	call.Refreshed(ctx)
 	call.End(ctx, 1, false, nil)
-	tel.Push(ctx, "cancel_waybill", 0, false)
+	tel.PushAnswered(ctx, "cancel_waybill", 0, false)
+	tel.PushRefused(ctx, 401, "bad signature")
 }
 
 func noSecret(t *testing.T, rec *telemetrytest.Recorder, wx *logisticstest.Server) {
@@ -167,6 +168,55 @@ func noSecret(t *testing.T, rec *telemetrytest.Recorder, wx *logisticstest.Serve
 	for _, r := range wx.Requests() {
 		if tok := r.Query.Get("access_token"); tok != "" && strings.Contains(dump, tok) {
 			t.Errorf("an access token reached telemetry:\n%s", dump)
+		}
+	}
+}
+
+func TestPushesAreTracedAndCounted(t *testing.T) {
+	t.Parallel()
+	rec := telemetrytest.New()
+	const token, key = "push-token-1234", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	calls := 0
+	h, err := logistics.NewEventHandler(logistics.EventConfig{
+		Token: token, EncodingAESKey: key, AppID: "wxcarrier0000001",
+		TracerProvider: rec, MeterProvider: rec.MeterProvider(),
+		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { calls++; return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &logisticstest.Pusher{Token: token, EncodingAESKey: key, AppID: "wxcarrier0000001", Safe: true}
+	ctx := context.Background()
+	ev := logisticstest.SampleCancelWaybillEvent()
+	for range 2 { // the second is WeChat's retry of the same event
+		if reply, err := p.Push(ctx, h, ev); err != nil || reply.ResultCode != 0 {
+			t.Fatalf("Push = %+v, %v", reply, err)
+		}
+	}
+	bad := &logisticstest.Pusher{Token: "wrong-token-000", EncodingAESKey: key, AppID: "wxcarrier0000001", Safe: true}
+	if _, err := bad.Push(ctx, h, ev); err == nil {
+		t.Fatal("a push signed with the wrong token was answered")
+	}
+	if calls != 1 {
+		t.Fatalf("callback ran %d times", calls)
+	}
+	if n := rec.Sum("waybill.pushes", telemetry.KeyEvent.String("cancel_waybill"), telemetry.KeyResultCode.Int(0), telemetry.KeyReplay.Bool(false)); n != 1 {
+		t.Errorf("answered pushes %v\n%s", n, rec.Dump())
+	}
+	if n := rec.Sum("waybill.push.replays", telemetry.KeyEvent.String("cancel_waybill")); n != 1 {
+		t.Errorf("replays %v", n)
+	}
+	if n := rec.Sum("waybill.pushes", telemetry.KeyStatus.Int(401)); n != 1 {
+		t.Errorf("refusals %v", n)
+	}
+	spans := rec.Spans()
+	if len(spans) != 3 || spans[0].Name != "waybill push" || spans[2].Attributes[telemetry.KeyStatus].AsInt64() != 401 {
+		t.Errorf("spans:\n%s", rec.Dump())
+	}
+	dump := rec.Dump()
+	for _, secret := range []string{token, key, ev.BizPwd, "wrong-token-000"} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("%q reached telemetry:\n%s", secret, dump)
 		}
 	}
 }

@@ -115,15 +115,13 @@ type tracer struct {
 	r *Recorder
 }
 
-type spanKey struct{}
-
 func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
 	cfg := trace.NewSpanStartConfig(opts...)
 	s := &span{r: t.r, rec: Span{Name: name, Kind: cfg.SpanKind(), Attributes: attrs(cfg.Attributes())}}
-	if parent, ok := ctx.Value(spanKey{}).(*span); ok {
+	if parent, ok := trace.SpanFromContext(ctx).(*span); ok {
 		s.rec.Parent = parent.rec.Name
 	}
-	return context.WithValue(ctx, spanKey{}, s), s
+	return trace.ContextWithSpan(ctx, s), s
 }
 
 type span struct {
