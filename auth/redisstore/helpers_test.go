@@ -15,8 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waybill-go/waybill/auth/redisstore"
-	"github.com/waybill-go/waybill/internal/safetynet"
 	"github.com/waybill-go/waybill/internal/redistest"
+	"github.com/waybill-go/waybill/internal/safetynet"
 )
 
 // testKey is the auth key the tests store tokens under.
