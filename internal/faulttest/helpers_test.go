@@ -2,6 +2,7 @@ package faulttest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill"
+	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/safetynet"
 )
 
 // The helpers every provider's half of the matrix uses.
@@ -132,6 +135,28 @@ func hangingServer(t *testing.T) (string, *atomic.Int64) {
 		srv.Close()
 	})
 	return srv.URL, &hits
+}
+
+// endsAtDeadline runs call, against a hangingServer whose request count is
+// hits, with a context whose deadline is 150 ms away, and checks that the
+// deadline ended it: the context's error as a transport error the caller
+// caused, not retryable, and no second request. The server never answers,
+// so nothing else can end the call; a call that ignored the deadline would
+// hang, which the safety net reports.
+func endsAtDeadline(t *testing.T, hits *atomic.Int64, call func(ctx context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	err := safetynet.Wait(t, "a call to a server that never answers", func() error { return call(ctx) })
+	var te *werrors.TransportError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &te) || !te.CallerDone || werrors.Retryable(err) {
+		t.Fatalf("err = %v, want the context's deadline as a transport error, not retryable", err)
+	}
+	// On a loaded machine the deadline may pass before the request is out;
+	// never is there a second one.
+	if n := hits.Load(); n > 1 {
+		t.Fatalf("%d requests, want at most 1: the deadline ends the call", n)
+	}
 }
 
 // fixedServer answers every request with status and body. It returns its
