@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -250,57 +251,61 @@ func TestContextCancelledBeforeCall(t *testing.T) {
 }
 
 // A context deadline shorter than the backoff ends the call at once with
-// the last error rather than waiting.
+// the last error rather than waiting. The waits are random (up to a minute
+// here): one that fits before the deadline is taken, one that does not ends
+// the call. Under synctest the clock is fake and the mock answers in no
+// time, so the test can say exactly when the call ended: before the
+// deadline, and at once when only one request was made.
 func TestDeadlineCutsBackoff(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, replyWith(200, `{"ret":503,"data":null,"msg":"busy"}`))
-	c := newTestClient(t, srv.base(), WithRetry(waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Minute, MaxDelay: time.Minute}))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err := c.CancelOrder(ctx, sampleReq)
-	if !errors.Is(err, werrors.ErrSystem) {
-		t.Fatalf("err = %v, want ErrSystem", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v; the backoff should have been skipped", d)
-	}
-	if n := srv.count(); n > 2 {
-		t.Errorf("requests = %d", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		mt, hc := newMock(t)
+		mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"ret":503,"data":null,"msg":"busy"}`))
+		c := newTestClient(t, "https://api.example.test/api/app", WithHTTPClient(hc),
+			WithRetry(waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Minute, MaxDelay: time.Minute}))
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := c.CancelOrder(ctx, sampleReq)
+		took, n := time.Since(start), mt.GetTotalCallCount()
+		if !errors.Is(err, werrors.ErrSystem) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want the last attempt's ErrSystem, not the deadline", err)
+		}
+		if took >= 2*time.Second || (n == 1 && took != 0) {
+			t.Errorf("returned after %v and %d requests; a wait past the deadline must be skipped", took, n)
+		}
+	})
 }
 
 // A context cancelled while the client waits to retry ends the wait: the
 // call returns at once instead of after the hour-long backoff.
 func TestCancelDuringBackoff(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	served := make(chan struct{}, 1)
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		replyWith(200, `{"ret":500,"data":null,"msg":"oops"}`)(w, r, 0)
-		served <- struct{}{}
-	})
-	c := newTestClient(t, srv.base(), WithRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.CancelOrder(ctx, sampleReq)
-		done <- err
-	}()
-	<-served
-	cancel()
-	select {
-	case err := <-done:
-		// Depending on whether the cancel landed while the reply was read
-		// or during the wait, the error is the context's, or the context's
-		// joined with the ret 500 refusal.
-		if !errors.Is(err, context.Canceled) && !errors.Is(err, werrors.ErrSystem) {
-			t.Errorf("err = %v, want context.Canceled or ErrSystem", err)
+	synctest.Test(t, func(t *testing.T) {
+		mt, hc := newMock(t)
+		mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"ret":500,"data":null,"msg":"oops"}`))
+		c := newTestClient(t, "https://api.example.test/api/app", WithHTTPClient(hc),
+			WithRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.CancelOrder(ctx, sampleReq)
+			done <- err
+		}()
+		synctest.Wait() // every goroutine is blocked: the call waits to retry
+		if n := mt.GetTotalCallCount(); n != 1 {
+			t.Fatalf("requests = %d before the cancellation, want 1", n)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("CancelOrder did not return after the context was cancelled")
-	}
-	if n := srv.count(); n != 1 {
-		t.Errorf("requests = %d, want 1", n)
-	}
+		start := time.Now()
+		cancel()
+		err := <-done
+		// Both the context's error and the ret 500 refusal match; no time
+		// passes on the bubble's clock, and nothing more is sent.
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, werrors.ErrSystem) || time.Since(start) != 0 {
+			t.Errorf("err = %v after %v, want context.Canceled and ErrSystem at once", err, time.Since(start))
+		}
+		if n := mt.GetTotalCallCount(); n != 1 {
+			t.Errorf("requests = %d, want 1", n)
+		}
+	})
 }

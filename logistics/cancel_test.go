@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -535,27 +536,32 @@ func TestCallerClientNotMutated(t *testing.T) {
 	}
 }
 
+// A server that never answers: the call ends exactly at the caller's
+// deadline, with the deadline's error, and sends nothing more. Under
+// synctest the clock is fake, so "exactly" is checked as such.
 func TestContextDeadlineReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	hang := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
-	defer srv.Close()
-	defer close(hang)
-	c, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	req := validReq
-	_, err = c.CancelOrder(ctx, &req)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
-	}
-	if el := time.Since(start); el > time.Second {
-		t.Fatalf("returned after %v", el)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := newMockClient(t, auth.StaticToken("T"))
+		mt.RegisterResponder(http.MethodPost, cancelURL, func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done() // hangs until the caller gives up
+			return nil, r.Context().Err()
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		req := validReq
+		_, err := c.CancelOrder(ctx, &req)
+		if !errors.Is(err, context.DeadlineExceeded) || werrors.Retryable(err) {
+			t.Fatalf("err = %v, want the deadline, not retryable", err)
+		}
+		if took := time.Since(start); took != 100*time.Millisecond {
+			t.Errorf("returned after %v, want at the 100ms deadline", took)
+		}
+		if n := mt.GetTotalCallCount(); n != 1 {
+			t.Errorf("%d requests, want 1", n)
+		}
+	})
 }
 
 func TestClientNeverPrintsItsToken(t *testing.T) {

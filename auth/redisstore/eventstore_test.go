@@ -15,6 +15,7 @@ import (
 
 	"github.com/waybill-go/waybill/auth/redisstore"
 	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/safetynet"
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
@@ -38,7 +39,7 @@ func TestEventStoreOperations(t *testing.T) {
 	t.Parallel()
 	_, rdb := startRedis(t)
 	s := newEventStore(t, rdb, redisstore.WithPrefix("test:"))
-	ctx := ctxFor(t, 10*time.Second)
+	ctx := ctxFor(t)
 
 	val := []byte("C\x00\xffbinary")
 	if cur, claimed, err := s.Claim(ctx, "push:event:1", val, time.Minute); err != nil || !claimed || cur != nil {
@@ -84,16 +85,29 @@ func TestEventStoreClaimOfADeadProcessExpires(t *testing.T) {
 	t.Parallel()
 	_, rdb := startRedis(t)
 	dead, alive := newEventStore(t, rdb), newEventStore(t, newClient(t, rdb.Options().Addr))
-	ctx := ctxFor(t, 10*time.Second)
-	if _, claimed, err := dead.Claim(ctx, "push:event:x", []byte("C-dead"), 100*time.Millisecond); err != nil || !claimed {
+	ctx := ctxFor(t)
+	since := time.Now()
+	if _, claimed, err := dead.Claim(ctx, "push:event:x", []byte("C-dead"), time.Minute); err != nil || !claimed {
 		t.Fatal(claimed, err)
 	}
+	// The claim carries its expiry: a process that dies holding it holds
+	// it a minute at the most.
+	checkPTTL(t, ctx, rdb, "waybill:push:event:x", time.Minute, since)
 	if _, claimed, _ := alive.Claim(ctx, "push:event:x", []byte("C-alive"), time.Minute); claimed {
 		t.Fatal("claimed a live claim")
 	}
-	eventually(t, 5*time.Second, "the dead claim lapses", func() bool {
-		_, claimed, err := alive.Claim(ctx, "push:event:x", []byte("C-alive"), time.Minute)
-		return err == nil && claimed
+	// That minute passes (Redis is told so), and the other process takes
+	// the claim over.
+	if err := rdb.PExpire(ctx, "waybill:push:event:x", time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	safetynet.Wait(t, "the dead claim lapses", func() bool {
+		for {
+			if _, claimed, err := alive.Claim(ctx, "push:event:x", []byte("C-alive"), time.Minute); err != nil || claimed {
+				return claimed
+			}
+			time.Sleep(time.Millisecond)
+		}
 	})
 }
 
@@ -125,7 +139,7 @@ func TestEventStoreFleetRunsCallbackOnce(t *testing.T) {
 	}
 	a, b := handler(), handler()
 	p := &logisticstest.Pusher{Token: pushToken, EncodingAESKey: pushKey, AppID: pushAppID, Safe: true, Format: logisticstest.FormatJSON}
-	ctx := ctxFor(t, 20*time.Second)
+	ctx := ctxFor(t)
 
 	var wg sync.WaitGroup
 	codes := make([]int, 2)
@@ -170,7 +184,7 @@ func TestEventStoreUnavailable(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
 	s := newEventStore(t, rdb)
-	ctx := ctxFor(t, 10*time.Second)
+	ctx := ctxFor(t)
 	_, _, err := s.Claim(ctx, "push:req:1", []byte("C"), time.Minute)
 	if !errors.Is(err, redisstore.ErrUnavailable) || !werrors.Retryable(err) || !strings.Contains(err.Error(), "waybill:push:req:1") {
 		t.Errorf("Claim: %v", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill/auth/redisstore"
+	"github.com/waybill-go/waybill/internal/safetynet"
 )
 
 func TestLockExcludes(t *testing.T) {
@@ -19,7 +20,7 @@ func TestLockExcludes(t *testing.T) {
 		newStore(t, newClient(t, srv.Addr), redisstore.WithPollInterval(2*time.Millisecond)),
 		newStore(t, newClient(t, srv.Addr), redisstore.WithPollInterval(2*time.Millisecond)),
 	}
-	ctx := ctxFor(t, 10*time.Second)
+	ctx := ctxFor(t)
 	var inside, overlaps, entries atomic.Int32
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -51,20 +52,21 @@ func TestLockWaitsForRelease(t *testing.T) {
 	t.Parallel()
 	srv, rdb := startRedis(t)
 	a := newStore(t, rdb)
-	b := newStore(t, newClient(t, srv.Addr), redisstore.WithPollInterval(5*time.Millisecond))
-	ctx := ctxFor(t, 5*time.Second)
+	rb, watch := watchedClient(t, srv.Addr)
+	b := newStore(t, rb, redisstore.WithPollInterval(5*time.Millisecond))
+	ctx := ctxFor(t)
+	lockKey := a.Key(testKey) + ":lock"
 
+	before := time.Now()
 	unlockA, err := a.Lock(ctx, testKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	holder, err := rdb.Get(ctx, a.Key(testKey)+":lock").Result()
+	holder, err := rdb.Get(ctx, lockKey).Result()
 	if err != nil || len(holder) < 16 {
 		t.Fatalf("lock key holds %q, %v; want a random holder ID", holder, err)
 	}
-	if pttl, _ := rdb.PTTL(ctx, a.Key(testKey)+":lock").Result(); pttl <= 0 || pttl > redisstore.DefaultLockTTL {
-		t.Errorf("lock PTTL = %v, want the lock TTL", pttl)
-	}
+	checkPTTL(t, ctx, rdb, lockKey, redisstore.DefaultLockTTL, before)
 
 	got := make(chan func(), 1)
 	go func() {
@@ -75,20 +77,21 @@ func TestLockWaitsForRelease(t *testing.T) {
 		}
 		got <- unlock
 	}()
+	// Refused twice: b has waited and asked again, and still waits.
+	watch.await(t, ctx, 2)
 	select {
 	case unlock := <-got:
 		unlock()
-		t.Fatal("second Lock succeeded while the first was held")
-	case <-time.After(100 * time.Millisecond):
+		t.Fatal("second Lock returned while the first was held")
+	default:
+	}
+	if now, _ := rdb.Get(ctx, lockKey).Result(); now != holder {
+		t.Fatalf("lock key holds %q while the first holder has it, want %q", now, holder)
 	}
 	unlockA()
-	select {
-	case unlock := <-got:
-		unlock()
-	case <-time.After(2 * time.Second):
-		t.Fatal("second Lock still waiting 2 s after the release")
-	}
-	if n, _ := rdb.Exists(ctx, a.Key(testKey)+":lock").Result(); n != 0 {
+	unlock := safetynet.Wait(t, "the second Lock after the release", func() func() { return <-got })
+	unlock()
+	if n, _ := rdb.Exists(ctx, lockKey).Result(); n != 0 {
 		t.Error("lock key left after both unlocked")
 	}
 }
@@ -97,9 +100,11 @@ func TestLockHonoursContext(t *testing.T) {
 	t.Parallel()
 	srv, rdb := startRedis(t)
 	holder := newStore(t, rdb)
-	// A poll interval longer than the test: only the context can end the wait.
-	waiter := newStore(t, newClient(t, srv.Addr), redisstore.WithPollInterval(time.Minute))
-	ctx := ctxFor(t, 5*time.Second)
+	// A poll interval longer than the safety net: only the context can end
+	// the wait.
+	wrdb, watch := watchedClient(t, srv.Addr)
+	waiter := newStore(t, wrdb, redisstore.WithPollInterval(time.Hour))
+	ctx := ctxFor(t)
 	unlock, err := holder.Lock(ctx, testKey)
 	if err != nil {
 		t.Fatal(err)
@@ -113,31 +118,30 @@ func TestLockHonoursContext(t *testing.T) {
 			_, err := waiter.Lock(wctx, testKey)
 			done <- err
 		}()
-		time.Sleep(50 * time.Millisecond) // let it start waiting
-		start := time.Now()
+		watch.await(t, ctx, 1) // refused once: now it waits for an hour
 		cancel()
-		select {
-		case err := <-done:
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("Lock = %v, want context.Canceled", err)
-			}
-			if d := time.Since(start); d > 500*time.Millisecond {
-				t.Errorf("Lock returned %v after cancel", d)
-			}
-		case <-time.After(2 * time.Second):
-			t.Fatal("Lock ignored the cancellation")
+		err := safetynet.Wait(t, "Lock after its context was cancelled", func() error { return <-done })
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Lock = %v, want context.Canceled", err)
+		}
+		if n := watch.refused.Load(); n != 1 {
+			t.Errorf("%d attempts, want 1: the cancellation, not the poll, ends the wait", n)
 		}
 	})
 	t.Run("deadline", func(t *testing.T) {
+		before := watch.refused.Load()
 		wctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 		defer cancel()
-		start := time.Now()
-		_, err := waiter.Lock(wctx, testKey)
+		err := safetynet.Wait(t, "Lock with a 100 ms deadline", func() error {
+			_, err := waiter.Lock(wctx, testKey)
+			return err
+		})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Lock = %v, want context.DeadlineExceeded", err)
 		}
-		if d := time.Since(start); d > 600*time.Millisecond {
-			t.Errorf("Lock returned %v after a 100 ms deadline", d)
+		// On a busy machine the deadline may pass before the first attempt.
+		if n := watch.refused.Load() - before; n > 1 {
+			t.Errorf("%d attempts, want at most 1: the deadline, not the poll, ends the wait", n)
 		}
 	})
 }
@@ -147,7 +151,7 @@ func TestUnlockReleasesOnlyOwnLock(t *testing.T) {
 	srv, rdb := startRedis(t)
 	first := newStore(t, rdb, redisstore.WithLockTTL(100*time.Millisecond))
 	second := newStore(t, newClient(t, srv.Addr), redisstore.WithLockTTL(10*time.Second), redisstore.WithPollInterval(5*time.Millisecond))
-	ctx := ctxFor(t, 5*time.Second)
+	ctx := ctxFor(t)
 	lockKey := first.Key(testKey) + ":lock"
 
 	unlockFirst, err := first.Lock(ctx, testKey)
@@ -192,39 +196,61 @@ func TestUnlockAfterContextEnded(t *testing.T) {
 
 func TestAbandonedLockExpires(t *testing.T) {
 	t.Parallel()
-	_, rdb := startRedis(t)
-	s := newStore(t, rdb, redisstore.WithPollInterval(5*time.Millisecond))
-	ctx := ctxFor(t, 5*time.Second)
-	lockKey := s.Key(testKey) + ":lock"
+	srv, rdb := startRedis(t)
+	wrdb, watch := watchedClient(t, srv.Addr)
+	ctx := ctxFor(t)
 
 	t.Run("with expiry", func(t *testing.T) {
-		start := time.Now()
-		if ok, err := rdb.SetNX(ctx, lockKey, "dead-process", 200*time.Millisecond).Result(); !ok || err != nil {
+		s := newStore(t, wrdb, redisstore.WithPollInterval(5*time.Millisecond))
+		lockKey := s.Key(testKey) + ":lock"
+		if ok, err := rdb.SetNX(ctx, lockKey, "dead-process", time.Hour).Result(); !ok || err != nil {
 			t.Fatalf("SET NX PX = %v, %v", ok, err)
 		}
-		unlock, err := s.Lock(ctx, testKey)
-		if err != nil {
+		type result struct {
+			unlock func()
+			err    error
+		}
+		done := make(chan result, 1)
+		go func() {
+			unlock, err := s.Lock(ctx, testKey)
+			done <- result{unlock, err}
+		}()
+		// While the dead process's lock lives, Lock is refused and waits.
+		watch.await(t, ctx, 2)
+		if v, _ := rdb.Get(ctx, lockKey).Result(); v != "dead-process" {
+			t.Fatalf("lock key holds %q before the dead process's lock expired", v)
+		}
+		// Its hour runs out.
+		if err := rdb.PExpire(ctx, lockKey, time.Millisecond).Err(); err != nil {
 			t.Fatal(err)
 		}
-		defer unlock()
-		if d := time.Since(start); d < 190*time.Millisecond || d > 2*time.Second {
-			t.Errorf("lock taken over after %v; want just after its 200 ms expiry", d)
+		r := safetynet.Wait(t, "Lock after the abandoned lock expired", func() result { return <-done })
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		defer r.unlock()
+		if v, _ := rdb.Get(ctx, lockKey).Result(); v == "dead-process" || len(v) < 16 {
+			t.Errorf("lock key holds %q after the take-over, want the new holder's ID", v)
 		}
 	})
 	t.Run("without expiry", func(t *testing.T) {
-		// A lock left with no expiry at all (by hand, say) is given one.
+		// A lock left with no expiry at all (by hand, say) is given one,
+		// and taken over when that runs out; without the repair, Lock
+		// would wait for ever.
 		s := newStore(t, rdb, redisstore.WithLockTTL(100*time.Millisecond), redisstore.WithPollInterval(5*time.Millisecond))
+		lockKey := s.Key(testKey) + ":lock"
 		if err := rdb.Set(ctx, lockKey, "stuck", 0).Err(); err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
-		unlock, err := s.Lock(ctx, testKey)
+		err := safetynet.Wait(t, "Lock on a lock without expiry", func() error {
+			unlock, err := s.Lock(ctx, testKey)
+			if err == nil {
+				unlock()
+			}
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
-		}
-		defer unlock()
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("lock without expiry held Lock up for %v", d)
 		}
 	})
 }

@@ -64,7 +64,7 @@ func TestRedisDownFails(t *testing.T) {
 	addr := rdb.Options().Addr
 	store := newStore(t, rdb)
 	src, hits := wechatAgainst(t, store)
-	ctx := ctxFor(t, 10*time.Second)
+	ctx := ctxFor(t)
 
 	_, err := src.Token(ctx)
 	if !errors.Is(err, redisstore.ErrUnavailable) || !werrors.Retryable(err) {
@@ -104,7 +104,7 @@ func TestRedisDownFallsBack(t *testing.T) {
 	store := newStore(t, downClient(t),
 		redisstore.WithFailurePolicy(redisstore.FallBack), redisstore.WithLogger(logger))
 	src, hits := wechatAgainst(t, store)
-	ctx := ctxFor(t, 10*time.Second)
+	ctx := ctxFor(t)
 
 	for range 3 {
 		tok, err := src.Token(ctx)
@@ -158,7 +158,7 @@ func TestRedisGoesAway(t *testing.T) {
 			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: -1, DialerRetries: 1})
 			t.Cleanup(func() { _ = rdb.Close() })
 			src, hits := wechatAgainst(t, newStore(t, rdb, redisstore.WithFailurePolicy(policy), redisstore.WithLogger(logger)))
-			ctx := ctxFor(t, 10*time.Second)
+			ctx := ctxFor(t)
 			if _, err := src.Token(ctx); err != nil {
 				t.Fatal(err)
 			}

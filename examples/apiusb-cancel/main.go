@@ -18,8 +18,10 @@
 //
 //	go run ./examples/apiusb-cancel -fake -order o-1 -task t-1 -reason 不要了
 //
-// The exit status is 0 when the task is cancelled, 1 when it could not be,
-// and 2 for bad usage.
+// -h lists the flags and the environment variables. The exit status is 0
+// when the task is cancelled, 1 when it could not be, and 2 for bad usage (a
+// missing -order, -task or -reason, or credentials that do not go
+// together), which prints the usage to stderr.
 package main
 
 import (
@@ -30,12 +32,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/waybill-go/waybill/apiusb"
 	"github.com/waybill-go/waybill/apiusb/apiusbtest"
 	"github.com/waybill-go/waybill/auth"
 	"github.com/waybill-go/waybill/examples/internal/explain"
+	"github.com/waybill-go/waybill/examples/internal/usage"
 )
 
 func main() {
@@ -51,7 +55,6 @@ var fakeStates = map[string]apiusbtest.TaskState{
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("apiusb-cancel", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var (
 		orderID   = fs.String("order", "", "the platform order ID (orderId, required)")
 		taskID    = fs.String("task", "", "the task ID (taskId, required)")
@@ -59,23 +62,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baseURL   = fs.String("base-url", apiusb.DefaultBaseURL, "APIUSB entry point")
 		method    = fs.String("method", http.MethodPost, "GET or POST; POST keeps the access token out of URLs")
 		timeout   = fs.Duration("timeout", 15*time.Second, "give up after this long")
-		fake      = fs.Bool("fake", false, "run against an in-process fake of APIUSB that knows the task")
+		fake      = fs.Bool("fake", false, "run against an in-process fake of APIUSB that knows the task; needs no credentials")
 		fakeState = fs.String("fake-state", "open", "with -fake, the task's state: open, picked-up or cancelled")
 		debug     = fs.Bool("debug", false, "log HTTP exchanges (tokens redacted) to stderr")
 	)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cmd := &usage.Command{
+		Synopsis: "apiusb-cancel -order ID -task ID -reason TEXT [-fake] [flags]",
+		About: `Cancels one APIUSB task (App.Logistics.CCancelOrder) and says in plain words
+what happened and what to do next. An account with signing turned on needs an
+access token: give an app key and secret (a token is fetched with
+App.Auth.ApplyToken, and refreshed once if refused) or a token obtained
+elsewhere, through the environment, never through flags, which other users can
+read in the process list. Without either, no access_token is sent, as for an
+account without signing. With -fake it runs offline against an in-process fake
+of APIUSB; -fake-state picked-up or cancelled shows how a refusal reads.
+
+Exit status: 0 when the task is cancelled, 1 when it could not be, 2 for bad
+usage.`,
+		Flags: fs,
+		Env: []usage.Var{
+			{Name: "APIUSB_APP_KEY", Meaning: "the app key, to fetch access tokens (with APIUSB_APP_SECRET)"},
+			{Name: "APIUSB_APP_SECRET", Meaning: "the app secret that goes with it; never printed"},
+			{Name: "APIUSB_ACCESS_TOKEN", Meaning: "an access token obtained elsewhere, instead of the two above; never printed"},
+		},
+		Examples: []string{
+			"APIUSB_APP_KEY=… APIUSB_APP_SECRET=… go run ./examples/apiusb-cancel -order 100012021107633 -task BAB7EDF04019A6C7876096B88B611769 -reason 不要了",
+			"APIUSB_ACCESS_TOKEN=… go run ./examples/apiusb-cancel -order … -task … -reason …",
+			"go run ./examples/apiusb-cancel -fake -fake-state picked-up -order o-1 -task t-1 -reason 不要了",
+		},
+		Stdout: stdout, Stderr: stderr,
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "apiusb-cancel: unexpected arguments %q\n", fs.Args())
-		return 2
+	if code, goOn := cmd.Parse(args); !goOn {
+		return code
+	}
+	if unset := cmd.Unset("order", "task", "reason"); len(unset) > 0 {
+		return cmd.Fail("missing %s", strings.Join(unset, ", "))
 	}
 	appKey, secret, token := os.Getenv("APIUSB_APP_KEY"), os.Getenv("APIUSB_APP_SECRET"), os.Getenv("APIUSB_ACCESS_TOKEN")
 	if *fake {
 		state, ok := fakeStates[*fakeState]
 		if !ok {
-			fmt.Fprintf(stderr, "apiusb-cancel: -fake-state %q is not open, picked-up or cancelled\n", *fakeState)
-			return 2
+			return cmd.Fail("-fake-state %q is not open, picked-up or cancelled", *fakeState)
 		}
 		srv := apiusbtest.NewServer(apiusbtest.WithTokenRequired())
 		defer srv.Close()
@@ -84,11 +111,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case (appKey == "") != (secret == ""):
-		fmt.Fprintln(stderr, "apiusb-cancel: set both APIUSB_APP_KEY and APIUSB_APP_SECRET, or neither")
-		return 2
+		return cmd.Fail("set both APIUSB_APP_KEY and APIUSB_APP_SECRET, or neither")
 	case appKey != "" && token != "":
-		fmt.Fprintln(stderr, "apiusb-cancel: set APIUSB_APP_KEY and APIUSB_APP_SECRET, or APIUSB_ACCESS_TOKEN, not both")
-		return 2
+		return cmd.Fail("set APIUSB_APP_KEY and APIUSB_APP_SECRET, or APIUSB_ACCESS_TOKEN, not both")
 	}
 
 	logger := slog.New(slog.DiscardHandler)
@@ -106,8 +131,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	client, err := apiusb.NewClient(opts...)
 	if err != nil {
-		fmt.Fprintln(stderr, "apiusb-cancel:", err)
-		return 2
+		return cmd.Fail("%v", err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -117,9 +141,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil && resp.Data.Data != "" {
 		says += " (APIUSB says: " + resp.Data.Data + ")"
 	}
-	fmt.Fprintf(stdout, "task %s (order %s): %s\n", *taskID, *orderID, says)
+	fmt.Fprintf(stdout, "task %s (order %s): %s\n  next: %s\n", *taskID, *orderID, says, outcome.Advice())
 	if outcome == explain.Done {
-		return 0
+		return usage.OK
 	}
-	return 1
+	return usage.Failed
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/waybill-go/waybill/apiusb/apiusbtest"
+	"github.com/waybill-go/waybill/examples/internal/usage/usagetest"
+	"github.com/waybill-go/waybill/internal/safetynet"
 )
 
 // clearEnv unsets the credentials for the test.
@@ -18,12 +20,18 @@ func clearEnv(t *testing.T) {
 	}
 }
 
+func runIt(args []string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
 func TestRunAgainstFake(t *testing.T) {
 	clearEnv(t)
 	for _, method := range []string{"POST", "GET"} {
 		var out, errOut bytes.Buffer
 		code := run([]string{"-fake", "-order", "o-1", "-task", "t-1", "-reason", "不要了", "-method", method}, &out, &errOut)
-		if code != 0 || out.String() != "task t-1 (order o-1): cancelled (APIUSB says: 取消成功)\n" {
+		if code != 0 || out.String() != "task t-1 (order o-1): cancelled (APIUSB says: 取消成功)\n  next: mark the order cancelled\n" {
 			t.Fatalf("%s: exit %d, stdout %q, stderr %q", method, code, out.String(), errOut.String())
 		}
 	}
@@ -31,13 +39,15 @@ func TestRunAgainstFake(t *testing.T) {
 
 func TestRunFakeRefusals(t *testing.T) {
 	clearEnv(t)
+	// The account's codes are not mapped (apiusb.WithDataCodes): the
+	// refusal is told as it came, and the advice says to read it.
 	for state, want := range map[string]string{
 		"picked-up": "code 1001: task already picked up",
 		"cancelled": "code 1002: task already cancelled",
 	} {
 		var out, errOut bytes.Buffer
 		code := run([]string{"-fake", "-fake-state", state, "-order", "o-1", "-task", "t-1", "-reason", "x"}, &out, &errOut)
-		if code != 1 || !strings.Contains(out.String(), want) {
+		if code != 1 || !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "next: read the reason above") {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q", state, code, out.String(), errOut.String())
 		}
 	}
@@ -110,24 +120,33 @@ func TestRunWithCredentialsFromEnv(t *testing.T) {
 func TestRunTimeout(t *testing.T) {
 	clearEnv(t)
 	srv := newServer(t)
-	srv.Inject(apiusbtest.Fault{Service: apiusbtest.ServiceCancelOrder, Delay: 5 * time.Second})
+	// An hour's delay: only -timeout can end the run.
+	srv.Inject(apiusbtest.Fault{Service: apiusbtest.ServiceCancelOrder, Delay: time.Hour})
 	t.Setenv("APIUSB_APP_KEY", "k")
 	t.Setenv("APIUSB_APP_SECRET", "s")
 	var out, errOut bytes.Buffer
-	start := time.Now()
-	code := run([]string{"-base-url", srv.URL, "-timeout", "100ms", "-order", "o-1", "-task", "t-1", "-reason", "x"}, &out, &errOut)
-	if code != 1 || !strings.Contains(out.String(), "no answer in time") || time.Since(start) > 3*time.Second {
-		t.Fatalf("exit %d after %v, stdout %q", code, time.Since(start), out.String())
+	code := safetynet.Wait(t, "a run with -timeout 100ms against an hour's delay", func() int {
+		return run([]string{"-base-url", srv.URL, "-timeout", "100ms", "-order", "o-1", "-task", "t-1", "-reason", "x"}, &out, &errOut)
+	})
+	if code != 1 || !strings.Contains(out.String(), "no answer in time") {
+		t.Fatalf("exit %d, stdout %q", code, out.String())
+	}
+	if task, _ := srv.Task("t-1"); task.State != apiusbtest.TaskOpen {
+		t.Fatalf("task state %v: the delayed request was handled", task.State)
 	}
 }
 
-func TestRunValidationAndUsage(t *testing.T) {
+func TestHelp(t *testing.T) {
 	clearEnv(t)
-	var out, errOut bytes.Buffer
-	// Missing reason: refused before any request, with the field named.
-	if code := run([]string{"-fake", "-order", "o", "-task", "t"}, &out, &errOut); code != 1 || !strings.Contains(out.String(), "CancelMsg") {
-		t.Fatalf("missing reason: exit %d, stdout %q", code, out.String())
-	}
+	usagetest.Help(t, runIt, "APIUSB_APP_KEY", "APIUSB_APP_SECRET", "APIUSB_ACCESS_TOKEN", "-order", "-task", "-reason", "-fake", "Cancels one APIUSB task")
+}
+
+func TestUsageErrors(t *testing.T) {
+	clearEnv(t)
+	// No arguments and no environment: everything required is named.
+	usagetest.Misused(t, runIt, nil, "missing -order, -task, -reason")
+	// One missing, even with -fake: refused before any request.
+	usagetest.Misused(t, runIt, []string{"-fake", "-order", "o", "-task", "t"}, "missing -reason")
 	for name, args := range map[string][]string{
 		"bad flag":       {"-nosuchflag"},
 		"stray argument": {"-fake", "-order", "o", "-task", "t", "-reason", "x", "extra"},
@@ -136,21 +155,12 @@ func TestRunValidationAndUsage(t *testing.T) {
 		"bad fake state": {"-fake", "-fake-state", "lost", "-order", "o", "-task", "t", "-reason", "x"},
 		"bad timeout":    {"-timeout", "soon"},
 	} {
-		errOut.Reset()
-		if code := run(args, &out, &errOut); code != 2 || errOut.Len() == 0 {
-			t.Errorf("%s: exit %d, stderr %q", name, code, errOut.String())
-		}
+		t.Run(name, func(t *testing.T) { usagetest.Misused(t, runIt, args) })
 	}
 
 	t.Setenv("APIUSB_APP_KEY", "k")
-	errOut.Reset()
-	if code := run([]string{"-order", "o", "-task", "t", "-reason", "x"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "APIUSB_APP_SECRET") {
-		t.Fatalf("key without secret: exit %d, stderr %q", code, errOut.String())
-	}
+	usagetest.Misused(t, runIt, []string{"-order", "o", "-task", "t", "-reason", "x"}, "APIUSB_APP_SECRET")
 	t.Setenv("APIUSB_APP_SECRET", "s")
 	t.Setenv("APIUSB_ACCESS_TOKEN", "tok")
-	errOut.Reset()
-	if code := run([]string{"-order", "o", "-task", "t", "-reason", "x"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "not both") {
-		t.Fatalf("key and token: exit %d, stderr %q", code, errOut.String())
-	}
+	usagetest.Misused(t, runIt, []string{"-order", "o", "-task", "t", "-reason", "x"}, "not both")
 }

@@ -25,6 +25,9 @@
 // replies and exits:
 //
 //	go run ./examples/carrier-webhook -selftest
+//
+// -h lists the flags and the environment variables. Without a push Token
+// and without -selftest it prints the usage to stderr and exits 2.
 package main
 
 import (
@@ -46,6 +49,7 @@ import (
 
 	"github.com/waybill-go/waybill/auth/redisstore"
 	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/examples/internal/usage"
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
@@ -171,22 +175,52 @@ const (
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("carrier-webhook", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	path := fs.String("path", "/wechat/push", "the path configured for message push")
-	appID := fs.String("appid", "", "the carrier mini program's AppID (required with an EncodingAESKey)")
+	appID := fs.String("appid", "", "the carrier mini program's AppID (required with WECHAT_ENCODING_AES_KEY)")
 	selftest := fs.Bool("selftest", false, "serve on loopback with demo credentials, push test events to itself, print the replies and exit")
 	redisAddr := fs.String("redis", "", "share the event store with the fleet on this Redis (host:port); empty: in process memory")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cmd := &usage.Command{
+		Synopsis: "carrier-webhook [-addr host:port] [-path /p] [-appid wx…] [-redis host:port] | carrier-webhook -selftest",
+		About: `A carrier's side of WeChat logistics: an HTTP server that answers WeChat's
+pushes (add_waybill, cancel_waybill, check_biz, get_quota) from a small
+in-memory waybill book. Collected waybills answer cancel_waybill 30002,
+cancelled ones 30003, unknown ones 30001; a replayed request and WeChat's
+retries of an event already answered get the stored answer, without running
+the callback again (-redis shares that memory with a fleet). It serves until
+interrupted.
+
+The push credentials come from the environment. With an EncodingAESKey the
+pushes are encrypted (safe mode) and -appid is required; without one they are
+plain. -selftest needs neither: it serves on a loopback port with demo
+credentials, pushes itself events as WeChat would, prints the replies and exits.
+
+Exit status: 0 after an interrupt or a passing self-test, 1 when the server
+cannot run, 2 for bad usage.`,
+		Flags: fs,
+		Env: []usage.Var{
+			{Name: "WECHAT_PUSH_TOKEN", Meaning: "the message push Token (required without -selftest); never printed"},
+			{Name: "WECHAT_ENCODING_AES_KEY", Meaning: "the 43-character EncodingAESKey (empty: plain mode); never printed"},
+		},
+		Examples: []string{
+			"WECHAT_PUSH_TOKEN=… WECHAT_ENCODING_AES_KEY=… go run ./examples/carrier-webhook -addr :8080 -appid wx…",
+			"WECHAT_PUSH_TOKEN=… go run ./examples/carrier-webhook -redis localhost:6379",
+			"go run ./examples/carrier-webhook -selftest",
+		},
+		Stdout: stdout, Stderr: stderr,
+	}
+	if code, goOn := cmd.Parse(args); !goOn {
+		return code
 	}
 	token, key := getenv("WECHAT_PUSH_TOKEN"), getenv("WECHAT_ENCODING_AES_KEY")
 	if *selftest {
 		token, key, *appID, *addr = demoToken, demoKey, demoAppID, "127.0.0.1:0"
 	}
-	if token == "" {
-		fmt.Fprintln(stderr, "carrier-webhook: set WECHAT_PUSH_TOKEN (and WECHAT_ENCODING_AES_KEY for safe mode), or pass -selftest")
-		return 2
+	switch {
+	case token == "":
+		return cmd.Fail("set WECHAT_PUSH_TOKEN (and WECHAT_ENCODING_AES_KEY for safe mode), or pass -selftest")
+	case key != "" && *appID == "":
+		return cmd.Fail("-appid is required with WECHAT_ENCODING_AES_KEY: safe mode checks the AppID of every push")
 	}
 
 	var store logistics.EventStore // nil: the handler's own memory store
@@ -211,8 +245,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "carrier-webhook:", err)
-		return 2
+		return cmd.Fail("%v", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(*path, handler)

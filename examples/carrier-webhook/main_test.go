@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waybill-go/waybill/examples/internal/usage/usagetest"
 	"github.com/waybill-go/waybill/internal/redistest"
 )
 
@@ -46,17 +47,30 @@ func TestSelfTestWithRedis(t *testing.T) {
 	}
 }
 
-func TestNeedsToken(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if code := run(context.Background(), nil, func(string) string { return "" }, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "WECHAT_PUSH_TOKEN") {
-		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+// runWith returns a Run for usagetest with the environment env.
+func runWith(env map[string]string) usagetest.Run {
+	return func(args []string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+		return code, out.String(), errOut.String()
 	}
-	// A key without an AppID is refused by the handler's config check.
-	env := map[string]string{"WECHAT_PUSH_TOKEN": "t", "WECHAT_ENCODING_AES_KEY": demoKey}
-	errOut.Reset()
-	if code := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &out, &errOut); code != 2 {
-		t.Fatalf("key without appid: exit %d, stderr %q", code, errOut.String())
-	}
+}
+
+func TestHelp(t *testing.T) {
+	usagetest.Help(t, runWith(nil), "WECHAT_PUSH_TOKEN", "WECHAT_ENCODING_AES_KEY", "-appid", "-selftest", "cancel_waybill")
+}
+
+func TestUsageErrors(t *testing.T) {
+	// No arguments and no environment.
+	usagetest.Misused(t, runWith(nil), nil, "WECHAT_PUSH_TOKEN", "-selftest")
+	// A key without an AppID: safe mode needs it.
+	usagetest.Misused(t, runWith(map[string]string{"WECHAT_PUSH_TOKEN": "t", "WECHAT_ENCODING_AES_KEY": demoKey}),
+		[]string{"-addr", "127.0.0.1:0"}, "-appid is required")
+	// A key the handler refuses.
+	usagetest.Misused(t, runWith(map[string]string{"WECHAT_PUSH_TOKEN": "t", "WECHAT_ENCODING_AES_KEY": "short"}),
+		[]string{"-addr", "127.0.0.1:0", "-appid", demoAppID})
+	usagetest.Misused(t, runWith(nil), []string{"-nosuchflag"}, "-nosuchflag")
+	usagetest.Misused(t, runWith(nil), []string{"-selftest", "extra"}, "unexpected arguments")
 }
 
 func TestServesUntilCancelled(t *testing.T) {

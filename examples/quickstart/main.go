@@ -1,27 +1,31 @@
 // Command quickstart is the SDK's main job in one run: it cancels shipments
-// at WeChat and at APIUSB through the one waybill.Canceller interface, and
-// shows how a shop backend reads the typed errors that come back.
+// at WeChat and at APIUSB through the one waybill.Canceller interface, shows
+// how a shop backend reads the typed errors that come back and what it does
+// next, and ends with where to go from there.
 //
 // By default it starts in-process fakes of both providers, so it needs no
 // network and no configuration:
 //
 //	go run ./examples/quickstart
 //
-// Environment variables point a provider at the real service instead (see
-// the README): WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ORDER_ID,
-// WECHAT_WAYBILL_ID, WECHAT_DELIVERY_ID (and optionally WECHAT_OPENID and
-// WECHAT_BASE_URL) for WeChat; APIUSB_ORDER_ID, APIUSB_TASK_ID, APIUSB_CANCEL_MSG and either
-// APIUSB_ACCESS_TOKEN or APIUSB_APP_KEY plus APIUSB_APP_SECRET (only for
-// accounts with signing on; optionally APIUSB_BASE_URL) for APIUSB. Against
-// a real service it cancels just the one order given.
+// Environment variables point a provider at the real service instead, where
+// it cancels just the one order given; -h lists them (WECHAT_APP_ID,
+// WECHAT_APP_SECRET, WECHAT_ORDER_ID, WECHAT_WAYBILL_ID, WECHAT_DELIVERY_ID,
+// WECHAT_OPENID, WECHAT_BASE_URL; APIUSB_ORDER_ID, APIUSB_TASK_ID,
+// APIUSB_CANCEL_MSG, APIUSB_APP_KEY, APIUSB_APP_SECRET, APIUSB_ACCESS_TOKEN,
+// APIUSB_BASE_URL). Setting any of a provider's variables switches that
+// provider; one without all its required variables is a usage error (exit
+// status 2, the usage on stderr).
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/waybill-go/waybill"
@@ -30,15 +34,109 @@ import (
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/examples/internal/explain"
+	"github.com/waybill-go/waybill/examples/internal/usage"
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
 
 func main() {
-	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// The environment variables the quickstart reads. Setting any of a
+// provider's switches it to the real service, which then needs the ones
+// marked required.
+var (
+	wechatEnv = []usage.Var{
+		{Name: "WECHAT_APP_ID", Meaning: "the mini program's AppID (required for the real WeChat API)"},
+		{Name: "WECHAT_APP_SECRET", Meaning: "its AppSecret (required); never printed"},
+		{Name: "WECHAT_ORDER_ID", Meaning: "the order of the one waybill to cancel (required)"},
+		{Name: "WECHAT_WAYBILL_ID", Meaning: "its waybill ID (required)"},
+		{Name: "WECHAT_DELIVERY_ID", Meaning: "its delivery company, e.g. SF (required)"},
+		{Name: "WECHAT_OPENID", Meaning: "the user's openid (optional)"},
+		{Name: "WECHAT_BASE_URL", Meaning: "another API base URL (default " + logistics.DefaultBaseURL + ")"},
 	}
+	wechatRequired = []string{"WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ORDER_ID", "WECHAT_WAYBILL_ID", "WECHAT_DELIVERY_ID"}
+	apiusbEnv      = []usage.Var{
+		{Name: "APIUSB_ORDER_ID", Meaning: "the order of the one APIUSB task to cancel (required for the real service)"},
+		{Name: "APIUSB_TASK_ID", Meaning: "its task ID (required)"},
+		{Name: "APIUSB_CANCEL_MSG", Meaning: "why it is cancelled (required)"},
+		{Name: "APIUSB_APP_KEY", Meaning: "with APIUSB_APP_SECRET, to fetch access tokens (accounts with signing on)"},
+		{Name: "APIUSB_APP_SECRET", Meaning: "the app secret that goes with it; never printed"},
+		{Name: "APIUSB_ACCESS_TOKEN", Meaning: "an access token obtained elsewhere, instead of the two above; never printed"},
+		{Name: "APIUSB_BASE_URL", Meaning: "another entry point (default " + apiusb.DefaultBaseURL + ")"},
+	}
+	apiusbRequired = []string{"APIUSB_ORDER_ID", "APIUSB_TASK_ID", "APIUSB_CANCEL_MSG"}
+)
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	cmd := &usage.Command{
+		Synopsis: "quickstart [-timeout d]",
+		About: `The SDK's main job in one run: it cancels shipments at WeChat (物流助手) and at
+APIUSB through the one waybill.Canceller interface, and shows how a shop
+backend reads each typed error that comes back and what it does next.
+
+By default it runs offline against in-process fakes of both providers and
+needs nothing. Setting any of a provider's environment variables (WECHAT_…,
+APIUSB_…) points that provider at the real service, where it cancels just the
+one order given; it then needs the variables marked required.
+
+Exit status: 0 when the tour ran (whatever the providers answered), 1 when it
+could not, 2 for bad usage or an incomplete environment.`,
+		Flags:    fs,
+		Env:      append(append([]usage.Var(nil), wechatEnv...), apiusbEnv...),
+		Examples: []string{"go run ./examples/quickstart"},
+		Stdout:   stdout, Stderr: stderr,
+	}
+	if code, goOn := cmd.Parse(args); !goOn {
+		return code
+	}
+	if problem := checkEnv(getenv); problem != "" {
+		return cmd.Fail("%s", problem)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := tour(ctx, getenv, stdout); err != nil {
+		fmt.Fprintln(stderr, "quickstart:", err)
+		return usage.Failed
+	}
+	nextSteps(stdout)
+	return usage.OK
+}
+
+// checkEnv describes what is missing or contradictory in the environment,
+// "" when nothing is.
+func checkEnv(getenv func(string) string) string {
+	for _, p := range []struct {
+		name     string
+		vars     []usage.Var
+		required []string
+	}{{"WeChat", wechatEnv, wechatRequired}, {"APIUSB", apiusbEnv, apiusbRequired}} {
+		set, missing := "", []string(nil)
+		for _, v := range p.vars {
+			if getenv(v.Name) != "" && set == "" {
+				set = v.Name
+			}
+		}
+		for _, name := range p.required {
+			if getenv(name) == "" {
+				missing = append(missing, name)
+			}
+		}
+		if set != "" && len(missing) > 0 {
+			return fmt.Sprintf("%s is set, so %s is the real service, which needs %s too (unset every %s_ variable to use the fake)",
+				set, p.name, strings.Join(missing, ", "), strings.ToUpper(p.name))
+		}
+	}
+	switch key, secret := getenv("APIUSB_APP_KEY"), getenv("APIUSB_APP_SECRET"); {
+	case (key == "") != (secret == ""):
+		return "set both APIUSB_APP_KEY and APIUSB_APP_SECRET, or neither"
+	case key != "" && getenv("APIUSB_ACCESS_TOKEN") != "":
+		return "set APIUSB_APP_KEY and APIUSB_APP_SECRET, or APIUSB_ACCESS_TOKEN, not both"
+	}
+	return ""
 }
 
 // step is one cancellation to try and what it is meant to show.
@@ -48,10 +146,8 @@ type step struct {
 	req   waybill.CancelRequest
 }
 
-func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-
+// tour runs every step and reports each outcome.
+func tour(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	wechatSteps, closeWeChat, err := wechat(getenv, out)
 	if err != nil {
 		return err
@@ -70,6 +166,21 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		report(out, res, err)
 	}
 	return nil
+}
+
+// nextSteps points at the other examples and the documentation.
+func nextSteps(out io.Writer) {
+	fmt.Fprint(out, `
+Next steps:
+  go run ./examples/quickstart -h              use the real services: the environment variables
+  go run ./examples/shop-flow                  a whole waybill life: add, print the label, track, cancel
+  go run ./examples/wechat-cancel -h           cancel one WeChat waybill from the command line
+  go run ./examples/apiusb-cancel -h           cancel one APIUSB task from the command line
+  go run ./examples/carrier-webhook -selftest  the carrier's side: answer WeChat's cancel_waybill push
+  README.md                                    the tour, the configuration, every error and how to test
+  go doc github.com/waybill-go/waybill         the API; then .../logistics, .../apiusb, .../auth, .../errors
+                                               (go doc -all github.com/waybill-go/waybill/logistics)
+`)
 }
 
 // report prints what a shop backend would conclude from a Cancel call.

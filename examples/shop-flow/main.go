@@ -12,8 +12,8 @@
 //
 //	go run ./examples/shop-flow
 //
-// It exits 0 when every step behaved as described, 1 otherwise, and 2 for
-// bad usage. The orders use WeChat's sandbox carrier TEST, whose orders
+// It reads no environment variable (-h says so, with the one flag). It exits
+// 0 when every step behaved as described, 1 otherwise, and 2 for bad usage. The orders use WeChat's sandbox carrier TEST, whose orders
 // test_update_order can move.
 package main
 
@@ -28,6 +28,7 @@ import (
 
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/examples/internal/explain"
+	"github.com/waybill-go/waybill/examples/internal/usage"
 	"github.com/waybill-go/waybill/logistics"
 	"github.com/waybill-go/waybill/logistics/logisticstest"
 )
@@ -38,35 +39,30 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("shop-flow", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: shop-flow [-timeout d]")
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Runs a shop's whole waybill life against an in-process fake of WeChat's")
-		fmt.Fprintln(stderr, "物流助手: add an order and print its label data, let the carrier report")
-		fmt.Fprintln(stderr, "tracking events, see a cancellation refused because the parcel moved, then")
-		fmt.Fprintln(stderr, "add and cancel a second order. Needs no network and no credentials.")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-	}
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	cmd := &usage.Command{
+		Synopsis: "shop-flow [-timeout d]",
+		About: `Runs a shop's whole waybill life against an in-process fake of WeChat's
+物流助手: add an order and print its label data, let the carrier report
+tracking events, see a cancellation refused because the parcel moved, then
+add and cancel a second order. Needs no network, no credentials and no input.
+
+Exit status: 0 when every step behaved as described, 1 otherwise, 2 for bad
+usage.`,
+		Flags:    fs,
+		Examples: []string{"go run ./examples/shop-flow"},
+		Stdout:   stdout, Stderr: stderr,
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
+	if code, goOn := cmd.Parse(args); !goOn {
+		return code
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	if err := flow(ctx, stdout); err != nil {
 		fmt.Fprintln(stderr, "shop-flow:", err)
-		return 1
+		return usage.Failed
 	}
-	return 0
+	return usage.OK
 }
 
 // order is a sandbox order for the carrier TEST.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/waybill-go/waybill/examples/internal/usage/usagetest"
 )
 
 func TestRunsTheWholeLife(t *testing.T) {
@@ -26,16 +28,19 @@ func TestRunsTheWholeLife(t *testing.T) {
 	}
 }
 
-func TestUsage(t *testing.T) {
+func runIt(args []string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	if code := run([]string{"-h"}, &out, &errOut); code != 0 || !strings.Contains(errOut.String(), "whole waybill life") {
-		t.Fatalf("-h: exit %d, stderr %q", code, errOut.String())
-	}
-	errOut.Reset()
-	if code := run([]string{"-nosuchflag"}, &out, &errOut); code != 2 {
-		t.Fatalf("bad flag: exit %d", code)
-	}
-	if code := run([]string{"extra"}, &out, &errOut); code != 2 {
-		t.Fatalf("extra argument: exit %d", code)
-	}
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// shop-flow needs no input: no arguments runs it (above). -h says so, and
+// that it reads no environment variable.
+func TestHelp(t *testing.T) {
+	usagetest.Help(t, runIt, "whole waybill life", "-timeout", "Environment: none is read.")
+}
+
+func TestUsageErrors(t *testing.T) {
+	usagetest.Misused(t, runIt, []string{"-nosuchflag"}, "-nosuchflag")
+	usagetest.Misused(t, runIt, []string{"extra"}, `unexpected arguments ["extra"]`)
 }

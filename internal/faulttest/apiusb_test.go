@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/waybill-go/waybill"
@@ -65,11 +66,9 @@ func cancelTask(c *apiusb.Client, i int) error {
 func TestAPIUSBResetBeforeRequestIsRetried(t *testing.T) {
 	base, conns := resetServer(t, true, 1, apiusbOK)
 	c := apiusbClient(t, base)
-	within(t, 5*time.Second, func() {
-		if _, err := c.CancelOrder(context.Background(), apiusbReq()); err != nil {
-			t.Fatalf("err = %v, want success on the retry", err)
-		}
-	})
+	if _, err := c.CancelOrder(context.Background(), apiusbReq()); err != nil {
+		t.Fatalf("err = %v, want success on the retry", err)
+	}
 	if conns.Load() != 2 {
 		t.Fatalf("%d connections, want 2", conns.Load())
 	}
@@ -85,13 +84,11 @@ func TestAPIUSBResetAfterRequestThenAlreadyCancelledIsError(t *testing.T) {
 	answer := fmt.Sprintf(`{"ret":200,"data":{"code":%d,"message":"task already cancelled","data":""},"msg":""}`, apiusbtest.CodeAlreadyCancelled)
 	base, conns := resetServer(t, false, 1, answer)
 	c := apiusbClient(t, base)
-	within(t, 5*time.Second, func() {
-		_, err := c.CancelOrder(context.Background(), apiusbReq())
-		var apiErr *werrors.APIError
-		if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || apiErr.CodeName != "code" || errors.Is(err, werrors.ErrDuplicateCancel) {
-			t.Fatalf("err = %v, want the refusal with data.code %d, not success or ErrDuplicateCancel", err, apiusbtest.CodeAlreadyCancelled)
-		}
-	})
+	_, err := c.CancelOrder(context.Background(), apiusbReq())
+	var apiErr *werrors.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || apiErr.CodeName != "code" || errors.Is(err, werrors.ErrDuplicateCancel) {
+		t.Fatalf("err = %v, want the refusal with data.code %d, not success or ErrDuplicateCancel", err, apiusbtest.CodeAlreadyCancelled)
+	}
 	if conns.Load() != 2 {
 		t.Fatalf("%d connections, want 2", conns.Load())
 	}
@@ -106,13 +103,11 @@ func TestAPIUSBLostAnswerThenFakesAlreadyCancelledIsError(t *testing.T) {
 	srv.AddTask(apiusbtest.Task{OrderID: "o-1", TaskID: "t-1"})
 	srv.Inject(apiusbtest.Fault{Service: apiusbtest.ServiceCancelOrder, DropAfterHandling: true})
 	c := apiusbClient(t, srv.URL)
-	within(t, 5*time.Second, func() {
-		_, err := c.CancelOrder(context.Background(), apiusbReq())
-		var apiErr *werrors.APIError
-		if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || errors.Is(err, werrors.ErrDuplicateCancel) {
-			t.Fatalf("err = %v, want the fake's data.code %d", err, apiusbtest.CodeAlreadyCancelled)
-		}
-	})
+	_, err := c.CancelOrder(context.Background(), apiusbReq())
+	var apiErr *werrors.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != apiusbtest.CodeAlreadyCancelled || errors.Is(err, werrors.ErrDuplicateCancel) {
+		t.Fatalf("err = %v, want the fake's data.code %d", err, apiusbtest.CodeAlreadyCancelled)
+	}
 	if task, _ := srv.Task("t-1"); task.State != apiusbtest.TaskCancelled {
 		t.Fatalf("task state %v, want cancelled by the lost attempt", task.State)
 	}
@@ -124,29 +119,23 @@ func TestAPIUSBLostAnswerThenFakesAlreadyCancelledIsError(t *testing.T) {
 func TestAPIUSBResetEveryTimeIsTransportError(t *testing.T) {
 	base, conns := resetServer(t, true, 1000, "")
 	c := apiusbClient(t, base, apiusb.WithAccessToken(auth.StaticToken("SECRET-T")))
-	within(t, 5*time.Second, func() {
-		_, err := c.CancelOrder(context.Background(), apiusbReq())
-		var urlErr *url.Error
-		var apiErr *werrors.APIError
-		if !errors.As(err, &urlErr) || errors.As(err, &apiErr) || strings.Contains(err.Error(), "SECRET-T") {
-			t.Fatalf("err = %v, want a transport error without the token", err)
-		}
-	})
+	_, err := c.CancelOrder(context.Background(), apiusbReq())
+	var urlErr *url.Error
+	var apiErr *werrors.APIError
+	if !errors.As(err, &urlErr) || errors.As(err, &apiErr) || strings.Contains(err.Error(), "SECRET-T") {
+		t.Fatalf("err = %v, want a transport error without the token", err)
+	}
 	if n := conns.Load(); n != int64(fastRetry.MaxAttempts) {
 		t.Fatalf("%d connections, want one per attempt (%d)", n, fastRetry.MaxAttempts)
 	}
 }
 
 func TestAPIUSBHangingServerHonoursDeadline(t *testing.T) {
-	c := apiusbClient(t, hangingServer(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	// The server never answers: anything short of forever shows the
-	// deadline was honoured; the bound is loose for loaded machines.
-	within(t, 5*time.Second, func() {
-		if _, err := c.CancelOrder(ctx, apiusbReq()); !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want the context's deadline", err)
-		}
+	url, hits := hangingServer(t)
+	c := apiusbClient(t, url)
+	endsAtDeadline(t, hits, func(ctx context.Context) error {
+		_, err := c.CancelOrder(ctx, apiusbReq())
+		return err
 	})
 }
 
@@ -175,13 +164,11 @@ func TestAPIUSBBadReplies(t *testing.T) {
 			base, hits := fixedServer(t, cs.status, cs.body)
 			// A static token cannot be refreshed, so ret 406 stays one call.
 			c := apiusbClient(t, base, apiusb.WithAccessToken(auth.StaticToken("T")))
-			within(t, 5*time.Second, func() {
-				_, err := c.CancelOrder(context.Background(), apiusbReq())
-				var apiErr *werrors.APIError
-				if !errors.Is(err, cs.want) || !errors.As(err, &apiErr) || apiErr.Code != cs.code || apiErr.HTTPStatus != cs.status {
-					t.Fatalf("err = %v, want %v with code %d and HTTP %d", err, cs.want, cs.code, cs.status)
-				}
-			})
+			_, err := c.CancelOrder(context.Background(), apiusbReq())
+			var apiErr *werrors.APIError
+			if !errors.Is(err, cs.want) || !errors.As(err, &apiErr) || apiErr.Code != cs.code || apiErr.HTTPStatus != cs.status {
+				t.Fatalf("err = %v, want %v with code %d and HTTP %d", err, cs.want, cs.code, cs.status)
+			}
 			if n := hits.Load(); n != cs.hits {
 				t.Fatalf("%d requests, want %d", n, cs.hits)
 			}
@@ -194,11 +181,9 @@ func TestAPIUSBHugeReplyRefusedEarly(t *testing.T) {
 		t.Run(fmt.Sprintf("Content-Length %v", announce), func(t *testing.T) {
 			srv, written, hits := hugeServer(t, announce)
 			c := apiusbClient(t, srv.URL)
-			within(t, 5*time.Second, func() {
-				if _, err := c.CancelOrder(context.Background(), apiusbReq()); !errors.Is(err, werrors.ErrSystem) {
-					t.Fatalf("err = %v, want ErrSystem", err)
-				}
-			})
+			if _, err := c.CancelOrder(context.Background(), apiusbReq()); !errors.Is(err, werrors.ErrSystem) {
+				t.Fatalf("err = %v, want ErrSystem", err)
+			}
 			srv.CloseClientConnections()
 			if w := written.Load(); w >= hugeSize/2 {
 				t.Fatalf("the server got %d bytes out: the reply was read far past the cap", w)
@@ -214,12 +199,10 @@ func TestAPIUSBSlowTokenEndpointUnderLoad(t *testing.T) {
 	const callers = 200
 	srv, _, c := apiusbFake(t, callers)
 	srv.Inject(apiusbtest.Fault{Service: apiusbtest.ServiceApplyToken, Delay: 300 * time.Millisecond})
-	within(t, 20*time.Second, func() {
-		concurrently(callers, func(i int) {
-			if err := cancelTask(c, i); err != nil {
-				t.Error(err)
-			}
-		})
+	concurrently(callers, func(i int) {
+		if err := cancelTask(c, i); err != nil {
+			t.Error(err)
+		}
 	})
 	if n := srv.TokenFetches(); n != 1 {
 		t.Fatalf("%d token fetches for %d callers, want 1", n, callers)
@@ -256,12 +239,10 @@ func TestAPIUSBStormOf406(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.InvalidateToken(old) // every caller holding it now gets ret 406
-	within(t, 20*time.Second, func() {
-		concurrently(callers, func(i int) {
-			if err := cancelTask(c, i); err != nil {
-				t.Error(err)
-			}
-		})
+	concurrently(callers, func(i int) {
+		if err := cancelTask(c, i); err != nil {
+			t.Error(err)
+		}
 	})
 	if n := srv.TokenFetches(); n != 2 {
 		t.Fatalf("%d ApplyToken fetches, want 2: the first and one refresh for the whole storm", n)
@@ -274,24 +255,17 @@ func TestAPIUSBStormOf406(t *testing.T) {
 }
 
 func TestAPIUSBContextCancelledMidBackoff(t *testing.T) {
-	base, hits := fixedServer(t, http.StatusOK, `{"ret":503,"data":{},"msg":"Service Unavailable"}`)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	// Cancel a while after the first answer has been read. The backoff
-	// after it is a random wait of up to an hour, so the call is all but
-	// surely waiting by then; returning at all shows the wait was cut short.
-	hc := afterReply(t, func() { time.AfterFunc(500*time.Millisecond, cancel) })
-	c := apiusbClient(t, base, apiusb.WithHTTPClient(hc),
-		apiusb.WithRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
-	within(t, 10*time.Second, func() {
-		_, err := c.CancelOrder(ctx, apiusbReq())
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
-		}
-		// Unless the random wait happened to be shorter than the delay,
-		// the error also carries the answer that was being retried.
-		if hits.Load() == 1 && !errors.Is(err, werrors.ErrSystem) {
-			t.Fatalf("err = %v, want the last attempt's ErrSystem too", err)
+	synctest.Test(t, func(t *testing.T) {
+		hc, hits := inProcess(http.StatusOK, `{"ret":503,"data":{},"msg":"Service Unavailable"}`)
+		c := apiusbClient(t, "http://apiusb.invalid/api/app", apiusb.WithHTTPClient(hc),
+			apiusb.WithRetry(waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
+		ctx, cancel := context.WithCancel(context.Background())
+		err := cancelMidBackoff(t, cancel, func() error {
+			_, err := c.CancelOrder(ctx, apiusbReq())
+			return err
+		})
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, werrors.ErrSystem) || werrors.Retryable(err) || hits.Load() != 1 {
+			t.Fatalf("err = %v after %d requests; want context.Canceled and the first attempt's ErrSystem, not retryable, after 1", err, hits.Load())
 		}
 	})
 }

@@ -1,17 +1,23 @@
 package faulttest
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/waybill-go/waybill"
+	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/safetynet"
 )
 
 // The helpers every provider's half of the matrix uses.
@@ -25,16 +31,6 @@ func transport(t *testing.T) *http.Client {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
-}
-
-// within fails the test if f takes longer than limit.
-func within(t *testing.T, limit time.Duration, f func()) {
-	t.Helper()
-	start := time.Now()
-	f()
-	if el := time.Since(start); el > limit {
-		t.Fatalf("took %v, limit %v", el, limit)
-	}
 }
 
 // concurrently runs f(0) … f(n-1) in n goroutines and waits for all of
@@ -84,8 +80,11 @@ func resetServer(t *testing.T, early bool, failures int, answer string) (string,
 				continue
 			}
 			if !early {
+				// Wait for the request, however long a busy machine
+				// takes to send it; the deadline only keeps a client
+				// that never sends from holding the test up for ever.
 				buf := make([]byte, 64<<10)
-				_ = c.SetReadDeadline(time.Now().Add(time.Second))
+				_ = c.SetReadDeadline(time.Now().Add(safetynet.Limit))
 				_, _ = c.Read(buf)
 			}
 			_ = c.(*net.TCPConn).SetLinger(0) // RST, not FIN
@@ -121,11 +120,14 @@ func (l *chanListener) Close() error   { return nil }
 func (l *chanListener) Addr() net.Addr { return l.addr }
 
 // hangingServer accepts requests and never answers them: each handler
-// waits until its client leaves or the test ends. It returns its URL.
-func hangingServer(t *testing.T) string {
+// waits until its client leaves or the test ends. It returns its URL and a
+// count of requests.
+func hangingServer(t *testing.T) (string, *atomic.Int64) {
 	t.Helper()
 	release := make(chan struct{})
+	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -135,7 +137,29 @@ func hangingServer(t *testing.T) string {
 		close(release)
 		srv.Close()
 	})
-	return srv.URL
+	return srv.URL, &hits
+}
+
+// endsAtDeadline runs call, against a hangingServer whose request count is
+// hits, with a context whose deadline is 150 ms away, and checks that the
+// deadline ended it: the context's error as a transport error the caller
+// caused, not retryable, and no second request. The server never answers,
+// so nothing else can end the call; a call that ignored the deadline would
+// hang, which the safety net reports.
+func endsAtDeadline(t *testing.T, hits *atomic.Int64, call func(ctx context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	err := safetynet.Wait(t, "a call to a server that never answers", func() error { return call(ctx) })
+	var te *werrors.TransportError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &te) || !te.CallerDone || werrors.Retryable(err) {
+		t.Fatalf("err = %v, want the context's deadline as a transport error, not retryable", err)
+	}
+	// On a loaded machine the deadline may pass before the request is out;
+	// never is there a second one.
+	if n := hits.Load(); n > 1 {
+		t.Fatalf("%d requests, want at most 1: the deadline ends the call", n)
+	}
 }
 
 // fixedServer answers every request with status and body. It returns its
@@ -182,37 +206,9 @@ func hugeServer(t *testing.T, announce bool) (srv *httptest.Server, written, hit
 	return srv, written, hits
 }
 
-// afterReply returns a client whose transport calls f, once, when the body
-// of the first reply has been closed: that is, when the SDK has read a
-// whole answer and is about to judge it.
-func afterReply(t *testing.T, f func()) *http.Client {
-	t.Helper()
-	base := transport(t).Transport
-	var once sync.Once
-	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := base.RoundTrip(r)
-		if err == nil {
-			resp.Body = &closeHook{ReadCloser: resp.Body, f: func() { once.Do(f) }}
-		}
-		return resp, err
-	})}
-}
-
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// closeHook calls f after closing the body it wraps.
-type closeHook struct {
-	io.ReadCloser
-	f func()
-}
-
-func (c *closeHook) Close() error {
-	err := c.ReadCloser.Close()
-	c.f()
-	return err
-}
 
 // closedURL returns the base URL of a loopback port nothing listens on.
 func closedURL(t *testing.T) string {
@@ -224,4 +220,52 @@ func closedURL(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "http://" + addr
+}
+
+// inProcess returns an *http.Client whose transport answers every request
+// with status and body without touching the network, so that a client can
+// run inside a testing/synctest bubble, and a count of requests.
+func inProcess(status int, body string) (*http.Client, *atomic.Int64) {
+	hits := new(atomic.Int64)
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		if r.Body != nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_ = r.Body.Close()
+		}
+		return &http.Response{
+			Status: strconv.Itoa(status) + " " + http.StatusText(status), StatusCode: status,
+			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:        http.Header{"Content-Type": {"application/json"}},
+			Body:          io.NopCloser(strings.NewReader(body)),
+			ContentLength: int64(len(body)),
+			Request:       r,
+		}, nil
+	})}, hits
+}
+
+// cancelMidBackoff runs call inside a testing/synctest bubble: call's first
+// attempt fails with a transient error and its retry policy waits up to an
+// hour before the next. Once every goroutine of the bubble is blocked (the
+// call is waiting to retry), it cancels the call's context through cancel
+// and returns call's error. The bubble's clock is fake, so the test fails,
+// without any real waiting, unless the call returned with no time passing:
+// a wait that ignored the cancellation would have moved the clock on.
+func cancelMidBackoff(t *testing.T, cancel context.CancelFunc, call func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	synctest.Wait()
+	select {
+	case err := <-done:
+		t.Fatalf("the call ended before waiting to retry: %v", err)
+	default:
+	}
+	start := time.Now()
+	cancel()
+	err := <-done
+	if waited := time.Since(start); waited != 0 {
+		t.Fatalf("the call returned %v (on the bubble's clock) after the cancellation, want at once", waited)
+	}
+	return err
 }

@@ -326,7 +326,11 @@ func TestCallerContextEndingIsNotRetryable(t *testing.T) {
 	t.Parallel()
 	p := New("test", Settings{Retry: &waybill.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour}})
 	release := make(chan struct{})
-	srv := newServer(t, func(w http.ResponseWriter) { <-release })
+	arrived := make(chan struct{}, 1)
+	srv := newServer(t, func(w http.ResponseWriter) {
+		arrived <- struct{}{}
+		<-release
+	})
 	defer close(release)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out reply
@@ -335,9 +339,7 @@ func TestCallerContextEndingIsNotRetryable(t *testing.T) {
 		_, err := p.Do(ctx, call(p, srv, nil, &out))
 		done <- err
 	}()
-	for srv.count() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-arrived // the request is at the server, which holds it
 	cancel()
 	err := <-done
 	var te *werrors.TransportError
@@ -406,17 +408,21 @@ func TestRetryEndsWhenTheContextEndsMidWait(t *testing.T) {
 		p := New("test", Settings{Retry: &waybill.RetryPolicy{MaxAttempts: 3, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}})
 		ctx, cancel := context.WithCancel(context.Background())
 		last := &werrors.APIError{Code: -1, Sentinel: werrors.ErrSystem}
-		calls := 0
+		var calls atomic.Int32
+		done := make(chan error, 1)
 		go func() {
-			time.Sleep(time.Millisecond)
-			cancel()
+			done <- p.retry(ctx, func(int) (bool, error) { calls.Add(1); return true, last })
 		}()
-		err := p.retry(ctx, func(int) (bool, error) { calls++; return true, last })
-		// Cancelled during a wait (the first, unless it was drawn under
-		// 1ms): both the context's error and the last attempt's match, and
-		// the caller having given up, it is not worth retrying.
-		if !errors.Is(err, context.Canceled) || !errors.Is(err, werrors.ErrSystem) || werrors.Retryable(err) || calls > 3 {
-			t.Fatalf("err = %v after %d calls", err, calls)
+		synctest.Wait() // the loop is blocked in its first wait
+		start := time.Now()
+		cancel()
+		err := <-done
+		// Cancelled during the first wait: both the context's error and
+		// the last attempt's match, and the caller having given up, it is
+		// not worth retrying. The wait ends at once: no time passes on the
+		// bubble's clock.
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, werrors.ErrSystem) || werrors.Retryable(err) || calls.Load() != 1 || time.Since(start) != 0 {
+			t.Fatalf("err = %v after %d calls and %v", err, calls.Load(), time.Since(start))
 		}
 	})
 }

@@ -20,6 +20,7 @@ const (
 	TooLate                 // the parcel is moving: cannot cancel any more
 	Fix                     // the request or the set-up is wrong: fix it, do not retry
 	TryLater                // transient: retry later
+	Refused                 // refused for a reason given in a code this program cannot read
 )
 
 // Cancel explains the error a Cancel call returned, nil included.
@@ -34,7 +35,9 @@ func Cancel(err error) (Outcome, string) {
 	case errors.Is(err, werrors.ErrAlreadyHasTrace), errors.Is(err, werrors.ErrAlreadyPickedUp):
 		return TooLate, "too late: the parcel is already with the courier"
 	case errors.Is(err, werrors.ErrCarrier):
-		return TooLate, fmt.Sprintf("the carrier refused (carrier code %d: %s)", apiErr.CarrierCode, apiErr.CarrierMessage)
+		// The reason is the carrier's own: the parcel may have moved, or
+		// the carrier may not know the waybill. Only its message says.
+		return Refused, fmt.Sprintf("the carrier refused (carrier code %d: %s)", apiErr.CarrierCode, apiErr.CarrierMessage)
 	case errors.Is(err, werrors.ErrWaybillNotFound):
 		return Fix, "no such waybill: check the waybill ID"
 	case errors.Is(err, werrors.ErrOrderNotFound):
@@ -53,6 +56,8 @@ func Cancel(err error) (Outcome, string) {
 		return Fix, "the provider does not know this service: check the base URL"
 	case errors.Is(err, context.DeadlineExceeded) && !werrors.Retryable(err):
 		return TryLater, "no answer in time: the outcome is unknown, cancelling again is safe"
+	case errors.Is(err, context.Canceled):
+		return TryLater, "stopped before an answer came: the outcome is unknown, cancelling again is safe"
 	case errors.Is(err, werrors.ErrRateLimited):
 		return TryLater, "the provider's quota is used up: try again later"
 	case errors.Is(err, werrors.ErrSystem):
@@ -60,7 +65,11 @@ func Cancel(err error) (Outcome, string) {
 	case werrors.Retryable(err):
 		return TryLater, "could not reach the provider: " + err.Error()
 	case apiErr != nil:
-		return Fix, fmt.Sprintf("the provider refused with code %d: %s", apiErr.Code, apiErr.Message)
+		// A code the SDK does not map: APIUSB's data.code values are the
+		// account's own (apiusb.WithDataCodes maps them), and WeChat adds
+		// codes now and then. Whether it is final, or a fix helps, only
+		// the message says.
+		return Refused, fmt.Sprintf("the provider refused with code %d: %s", apiErr.Code, apiErr.Message)
 	}
 	return Fix, "unexpected failure: " + err.Error()
 }
@@ -76,6 +85,9 @@ func (o Outcome) Advice() string {
 		return "fix the request or the configuration; retrying as is will not help"
 	case TryLater:
 		return "retry later: cancelling again is safe"
+	case Refused:
+		return "read the reason above: only it says whether the order can still be cancelled, and the same request " +
+			"gets the same answer (APIUSB: map your account's codes with apiusb.WithDataCodes)"
 	}
 	return "look into it"
 }
@@ -91,6 +103,8 @@ func (o Outcome) String() string {
 		return "needs fixing"
 	case TryLater:
 		return "try later"
+	case Refused:
+		return "refused"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
