@@ -50,6 +50,7 @@ type head struct {
 	ErrMsg             raw `json:"errmsg"`
 	DeliveryResultCode raw `json:"delivery_resultcode"`
 	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
+	DeliveryErrorMsg   raw `json:"delivery_error_msg"` // 微信小店 电子面单's carrier message
 }
 
 // raw is a member's JSON text. Unlike json.RawMessage it copies nothing for
@@ -125,7 +126,7 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 		Message:        msg,
 		RequestID:      RequestID(msg),
 		CarrierCode:    carrier,
-		CarrierMessage: jsonx.Text(h.DeliveryResultMsg.text),
+		CarrierMessage: carrierMessage(&h),
 		HTTPStatus:     r.Status,
 		Sentinel:       Sentinel(code, ep),
 	}
@@ -141,6 +142,15 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 		j.Verdict, j.Unknown = pipeline.Transient, true
 	}
 	return j
+}
+
+// carrierMessage is the carrier's message: delivery_resultmsg (物流助手),
+// else delivery_error_msg (微信小店 电子面单).
+func carrierMessage(h *head) string {
+	if msg := jsonx.Text(h.DeliveryResultMsg.text); msg != "" {
+		return msg
+	}
+	return jsonx.Text(h.DeliveryErrorMsg.text)
 }
 
 // missingMembers names the success members body lacks at its top level, or
