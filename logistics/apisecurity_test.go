@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,9 +36,10 @@ import (
 
 const secAppID = "wxsecure00000001"
 
-// Generating RSA keys is slow: the package's tests share two key sets, the
-// app's and a second one whose platform key plays WeChat's next
-// certificate during a rotation.
+// The package's tests share two key sets made for them once by
+// apisec.GenerateTestKeys (generating RSA keys is slow, very slow in a
+// fuzzing binary): the app's, and a second one whose platform key plays
+// WeChat's next certificate during a rotation.
 var secKeys struct {
 	once       sync.Once
 	app, other apisec.TestKeys
@@ -47,9 +49,28 @@ var secKeys struct {
 func testKeys(t testing.TB) (app, other apisec.TestKeys) {
 	t.Helper()
 	secKeys.once.Do(func() {
-		if secKeys.app, secKeys.err = apisec.GenerateTestKeys(secAppID); secKeys.err == nil {
-			secKeys.other, secKeys.err = apisec.GenerateTestKeys(secAppID)
+		var sets []struct {
+			AppID, SymmetricKey, SymmetricSN, PlatformSN                              string
+			AppPrivateKeyPEM, AppPublicKeyPEM, PlatformPrivateKeyPEM, PlatformCertPEM string
 		}
+		b, err := os.ReadFile("testdata/apisec_test_keys.json")
+		if err == nil {
+			err = json.Unmarshal(b, &sets)
+		}
+		if err == nil && len(sets) != 2 {
+			err = fmt.Errorf("%d key sets in testdata/apisec_test_keys.json, want 2", len(sets))
+		}
+		if err != nil {
+			secKeys.err = err
+			return
+		}
+		keys := make([]apisec.TestKeys, 2)
+		for i, s := range sets {
+			keys[i] = apisec.TestKeys{AppID: s.AppID, SymmetricKey: s.SymmetricKey, SymmetricSN: s.SymmetricSN,
+				AppPrivateKeyPEM: []byte(s.AppPrivateKeyPEM), AppPublicKeyPEM: []byte(s.AppPublicKeyPEM),
+				PlatformPrivateKeyPEM: []byte(s.PlatformPrivateKeyPEM), PlatformCertPEM: []byte(s.PlatformCertPEM), PlatformSN: s.PlatformSN}
+		}
+		secKeys.app, secKeys.other = keys[0], keys[1]
 	})
 	if secKeys.err != nil {
 		t.Fatal(secKeys.err)
@@ -137,7 +158,7 @@ func sealed(t *testing.T, p *apisec.Platform, reply string, skew time.Duration) 
 
 // sealAs encrypts plain exactly as given for urlpath at ts with tk's
 // symmetric key (a reply WeChat's platform code would never make).
-func sealAs(t *testing.T, tk apisec.TestKeys, urlpath string, ts int64, plain string) []byte {
+func sealAs(t testing.TB, tk apisec.TestKeys, urlpath string, ts int64, plain string) []byte {
 	t.Helper()
 	key, _ := base64.StdEncoding.DecodeString(tk.SymmetricKey)
 	block, err := aes.NewCipher(key)
@@ -155,13 +176,9 @@ func sealAs(t *testing.T, tk apisec.TestKeys, urlpath string, ts int64, plain st
 }
 
 // signAs signs body as tk's platform would, for appID at ts.
-func signAs(t *testing.T, tk apisec.TestKeys, urlpath, appID string, ts int64, body []byte) http.Header {
+func signAs(t testing.TB, tk apisec.TestKeys, urlpath, appID string, ts int64, body []byte) http.Header {
 	t.Helper()
-	block, _ := pem.Decode(tk.PlatformPrivateKeyPEM)
-	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := platformKey(t, tk)
 	tsText := strconv.FormatInt(ts, 10)
 	d := sha256.Sum256(append([]byte(urlpath+"\n"+appID+"\n"+tsText+"\n"), body...))
 	sig, err := rsa.SignPSS(rand.Reader, key, crypto.SHA256, d[:], &rsa.PSSOptions{SaltLength: 32})
@@ -174,6 +191,24 @@ func signAs(t *testing.T, tk apisec.TestKeys, urlpath, appID string, ts int64, b
 	hdr.Set("Wechatmp-Serial", tk.PlatformSN)
 	hdr.Set("Wechatmp-Signature", base64.StdEncoding.EncodeToString(sig))
 	return hdr
+}
+
+// parsedKeys caches parsed platform keys: parsing checks a key, which is
+// slow in a fuzzing binary.
+var parsedKeys sync.Map // PEM text → *rsa.PrivateKey
+
+func platformKey(t testing.TB, tk apisec.TestKeys) *rsa.PrivateKey {
+	t.Helper()
+	if k, ok := parsedKeys.Load(string(tk.PlatformPrivateKeyPEM)); ok {
+		return k.(*rsa.PrivateKey)
+	}
+	block, _ := pem.Decode(tk.PlatformPrivateKeyPEM)
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsedKeys.Store(string(tk.PlatformPrivateKeyPEM), key)
+	return key
 }
 
 // crafted answers plain sealed and signed by hand, after edit changes the
@@ -446,7 +481,9 @@ func TestAPISecurityKeysCheckedAtConstruction(t *testing.T) {
 		{"APISecurity.SymmetricKey", func(s *logistics.APISecurity) { s.SymmetricKey = base64.StdEncoding.EncodeToString(make([]byte, 16)) }},
 		{"APISecurity.SymmetricSN", func(s *logistics.APISecurity) { s.SymmetricSN = "" }},
 		{"APISecurity.PrivateKeyPEM", func(s *logistics.APISecurity) { s.PrivateKeyPEM = nil }},
-		{"APISecurity.PrivateKeyPEM", func(s *logistics.APISecurity) { s.PrivateKeyPEM = []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n") }},
+		{"APISecurity.PrivateKeyPEM", func(s *logistics.APISecurity) {
+			s.PrivateKeyPEM = []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+		}},
 		{"APISecurity.PrivateKeyPEM", func(s *logistics.APISecurity) { s.PrivateKeyPEM = ecKey }},
 		{"APISecurity.PrivateKeyPEM", func(s *logistics.APISecurity) { s.PrivateKeyPEM = s.PlatformCertPEM }},
 		{"APISecurity.PlatformCertPEM", func(s *logistics.APISecurity) { s.PlatformCertPEM = []byte("garbage") }},

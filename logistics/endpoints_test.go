@@ -314,7 +314,10 @@ func endpointCases() []endpointCase {
 					t.Errorf("decoded %+v", r)
 				}
 			},
-			nilReq: func(ctx context.Context, c *logistics.Client) error { _, err := c.EWaybill().CancelOrder(ctx, nil); return err },
+			nilReq: func(ctx context.Context, c *logistics.Client) error {
+				_, err := c.EWaybill().CancelOrder(ctx, nil)
+				return err
+			},
 		},
 	}
 }

@@ -144,8 +144,11 @@ type IntracityCancelResponse struct {
 // 934999 errors.ErrSystem (retried).
 //
 // Unknown outcomes are settled as for the 物流助手 CancelOrder: a 934018
-// heard after an attempt whose answer was lost is a success, and when the
-// outcome is still unknown after the retries, QueryOrder is asked once; a
+// heard after an attempt whose answer was lost is a success (QueryOrder is
+// then asked for what was deducted: the response carries its status and
+// deductfee with the 934018 errcode and errmsg, or, if the query fails, a
+// DeductFee of 0 and an ErrMsg saying the fee is unknown); when the outcome
+// is still unknown after the retries, QueryOrder is asked once: a
 // cancelled order is a success (the response then carries the query's
 // status and deductfee, and an ErrMsg saying so), an open one returns the
 // cancel's own error.
@@ -177,14 +180,29 @@ func (ic *IntracityClient) cancelOrder(ctx context.Context, req *IntracityCancel
 	out, err := ic.c.call(ctx, epIntracityCancel, req, resp, settle)
 	switch {
 	case err == nil && queried != nil:
-		return &IntracityCancelResponse{ErrMsg: settledByIntracityQuery, WxStoreID: queried.WxStoreID, WxOrderID: queried.WxOrderID,
-			StoreOrderID: queried.StoreOrderID, OrderStatus: queried.OrderStatus, AppID: queried.AppID, DeductFee: queried.DeductFee}, true, nil
+		return queried.cancelResponse(settledByIntracityQuery), true, nil
+	case err == nil && out.Settled:
+		// A retry heard 934018: the lost attempt cancelled the order, and
+		// only queryorder knows what it deducted.
+		if got, qerr := settle(ctx); qerr == nil && got {
+			r := queried.cancelResponse(resp.ErrMsg)
+			r.ErrCode = resp.ErrCode
+			return r, true, nil
+		}
+		resp.ErrMsg += " (deductfee unknown: intracity/queryorder did not confirm the cancellation)"
+		return resp, true, nil
 	case err == nil:
-		return resp, out.Settled, nil
+		return resp, false, nil
 	case isAPIError(err):
 		return resp, false, err
 	}
 	return nil, false, err
+}
+
+// cancelResponse is what a cancellation confirmed by this query reports.
+func (q *IntracityQueryResponse) cancelResponse(msg string) *IntracityCancelResponse {
+	return &IntracityCancelResponse{ErrMsg: msg, WxStoreID: q.WxStoreID, WxOrderID: q.WxOrderID, StoreOrderID: q.StoreOrderID,
+		OrderStatus: q.OrderStatus, AppID: q.AppID, DeductFee: q.DeductFee}
 }
 
 // Cancel implements waybill.Canceller for 同城配送: WaybillID is the
