@@ -49,30 +49,23 @@ func (k *APISecurityKeys) APISecurity() logistics.APISecurity {
 	}
 }
 
-// String shows the identifiers only.
-func (k *APISecurityKeys) String() string {
-	if k == nil {
-		return "logisticstest.APISecurityKeys(nil)"
-	}
+// String shows the identifiers only. The printing methods have value
+// receivers so that a dereferenced APISecurityKeys is covered too.
+func (k APISecurityKeys) String() string {
 	return "logisticstest.APISecurityKeys" + strings.TrimPrefix(k.keys.String(), "apisec.TestKeys")
 }
 
 // GoString is String.
-func (k *APISecurityKeys) GoString() string { return k.String() }
+func (k APISecurityKeys) GoString() string { return k.String() }
 
 // Format prints String for every verb.
-func (k *APISecurityKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
+func (k APISecurityKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
 
 // LogValue logs the identifiers only.
-func (k *APISecurityKeys) LogValue() slog.Value {
-	if k == nil {
-		return slog.StringValue("nil")
-	}
-	return k.keys.LogValue()
-}
+func (k APISecurityKeys) LogValue() slog.Value { return k.keys.LogValue() }
 
 // MarshalJSON encodes the identifiers only.
-func (k *APISecurityKeys) MarshalJSON() ([]byte, error) { return k.keys.MarshalJSON() }
+func (k APISecurityKeys) MarshalJSON() ([]byte, error) { return k.keys.MarshalJSON() }
 
 // defaultKeys is the key set of DefaultAppID that every Server of the
 // process shares unless WithAPISecurityKeys gives it another, generated on
