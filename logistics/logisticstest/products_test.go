@@ -165,7 +165,9 @@ func TestWithAPISecurityKeys(t *testing.T) {
 		fmt.Fprintf(&out, verb+"\n", srv.APISecurity())
 	}
 	for _, h := range []slog.Handler{slog.NewTextHandler(&out, nil), slog.NewJSONHandler(&out, nil)} {
-		slog.New(h).Info("keys", "keys", keys, "nested", struct{ K *logisticstest.APISecurityKeys }{keys})
+		slog.New(h).Info("keys", "keys", keys, "nested", struct {
+			K *logisticstest.APISecurityKeys
+		}{keys})
 	}
 	sec := keys.APISecurity()
 	secrets := []string{sec.SymmetricKey}
