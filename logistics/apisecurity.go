@@ -153,9 +153,8 @@ func (c *Client) sealedCall(call *pipeline.Call, ep *endpoint, target string, bo
 	call.Judge = func(r *httpx.Reply) pipeline.Judgement {
 		plain, err := c.security.OpenReply(urlpath, r.Header, r.Body, sentAt, time.Now())
 		if err == nil {
-			opened := *r
-			opened.Body = plain
-			return wxapi.Judge(c.pipe, &ep.wx, &opened, out)
+			r.Body = plain // what out is decoded from, and scrubbed after (pipeline.Call.Judge)
+			return wxapi.Judge(c.pipe, &ep.wx, r, out)
 		}
 		cause := fmt.Errorf("%w: %w", ErrReplyNotVerified, err)
 		if errors.Is(err, apisec.ErrNotSealed) {

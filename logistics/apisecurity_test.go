@@ -362,6 +362,25 @@ func TestSealedReplyChecks(t *testing.T) {
 	}
 }
 
+// A sealed reply that echoes the access token has it removed from the
+// decoded response as from the error, though the token was encrypted.
+func TestSealedReplyScrubbed(t *testing.T) {
+	t.Parallel()
+	app, _ := testKeys(t)
+	platform, err := apisec.NewPlatform(app.PlatformConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newSecureServer(t, sealed(t, platform, `{"errcode":934001,"errmsg":"bad token ACCESS_TOKEN"}`, 0))
+	resp, err := srv.client(t).Intracity().CancelOrder(context.Background(), &logistics.IntracityCancelRequest{WxOrderID: "WX1", CancelReasonID: 1})
+	if !errors.Is(err, werrors.ErrInvalidParam) || resp == nil || resp.ErrCode != 934001 {
+		t.Fatalf("CancelOrder = %+v, %v", resp, err)
+	}
+	if strings.Contains(resp.ErrMsg, "ACCESS_TOKEN") || strings.Contains(err.Error(), "ACCESS_TOKEN") || !strings.Contains(resp.ErrMsg, "REDACTED") {
+		t.Fatalf("token kept: %q / %q", resp.ErrMsg, err)
+	}
+}
+
 // A reply that fails the checks leaves the outcome unknown: the cancel asks
 // queryorder, whose failure is told but not matched.
 func TestUnverifiedReplyIsSettledByQuery(t *testing.T) {
