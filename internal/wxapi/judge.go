@@ -105,8 +105,8 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
-	if code == 0 && r.Status >= 300 {
-		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with a failing HTTP status"))
+	if code == 0 && (r.Status < 200 || r.Status >= 300) {
+		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with an HTTP status other than 2xx"))
 	}
 	if out != nil {
 		if derr := decode(r.Body, &h, out); derr != nil && code == 0 {
