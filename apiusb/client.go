@@ -16,6 +16,8 @@ import (
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
 	"github.com/waybill-go/waybill/internal/pipeline"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultBaseURL is APIUSB's PhalApi entry point.
@@ -102,6 +104,21 @@ func WithMaxReplyBytes(n int64) Option {
 // "myshop/2.1", to the User-Agent "waybill-go/<version>".
 func WithUserAgent(app string) Option {
 	return func(c *config) error { return c.SetUserAgent(app) }
+}
+
+// WithTracerProvider records a span per call (and per token fetch), with
+// each attempt as an event, in tp: provider, operation, outcome, errcode,
+// sentinel and attempts as attributes, URLs with their credentials
+// redacted. Without it nothing is traced.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) error { return c.SetTracerProvider(tp) }
+}
+
+// WithMeterProvider records metrics in mp: waybill.calls by outcome,
+// waybill.retries, waybill.call.duration and waybill.token.refreshes.
+// Without it nothing is measured.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) error { return c.SetMeterProvider(mp) }
 }
 
 // WithAccessToken sends an access_token from tokens with every call. Use it
@@ -305,9 +322,6 @@ func (c Client) String() string {
 	}
 	return "apiusb.Client{BaseURL:" + c.baseURL + " Method:" + c.method + " AccessToken:" + tok + "}"
 }
-
-// GoString is String, so %#v shows no token either.
-func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }

@@ -21,11 +21,9 @@ func Example() {
 	defer srv.Close()
 	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "BAB7EDF04019A6C7876096B88B611769"})
 
-	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithBaseURL(srv.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	client, err := apiusb.NewClient(apiusb.WithBaseURL(srv.URL), apiusb.WithAccessToken(tokens))
+	// WithAppKey: the client gets its access tokens itself, with the same
+	// base URL, HTTP client, logger and retry policy as its calls.
+	client, err := apiusb.NewClient(apiusb.WithBaseURL(srv.URL), apiusb.WithAppKey("my-app-key", "my-app-secret"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -45,19 +43,18 @@ func Example() {
 
 // A refusal is an *errors.APIError: errors.Is matches its meaning,
 // errors.As gives APIUSB's code and message, and the decoded reply comes
-// with it. Here the fake refuses a task the courier has picked up with its
-// own data.code 1001; APIUSB documents no codes for refusals, so a shop
-// backend treats any data.code other than 200 as "not cancelled".
-func ExampleClient_CancelOrder_refused() {
-	srv := apiusbtest.NewServer(apiusbtest.WithTokenRequired(), apiusbtest.WithApp("my-app-key", "my-app-secret"))
+// with it. APIUSB documents no business codes; WithDataCodes maps the
+// account's own (here the fake's 1001, "picked up") to the SDK's sentinels,
+// so that provider-neutral code branches on them as it does for WeChat.
+func ExampleWithDataCodes() {
+	srv := apiusbtest.NewServer()
 	defer srv.Close()
 	srv.AddTask(apiusbtest.Task{OrderID: "100012021107633", TaskID: "PICKED-UP", State: apiusbtest.TaskPickedUp})
 
-	tokens, err := apiusb.NewTokenSource("my-app-key", "my-app-secret", apiusb.WithBaseURL(srv.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	client, err := apiusb.NewClient(apiusb.WithBaseURL(srv.URL), apiusb.WithAccessToken(tokens))
+	client, err := apiusb.NewClient(apiusb.WithBaseURL(srv.URL), apiusb.WithDataCodes(map[int]error{
+		1001: werrors.ErrAlreadyHasTrace, // picked up: too late
+		1002: werrors.ErrDuplicateCancel, // cancelled before
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,16 +62,18 @@ func ExampleClient_CancelOrder_refused() {
 	resp, err := client.CancelOrder(context.Background(), &apiusb.CancelOrderRequest{
 		OrderID: "100012021107633", TaskID: "PICKED-UP", CancelMsg: "不要了",
 	})
+	fmt.Println("too late:", errors.Is(err, werrors.ErrAlreadyHasTrace))
 	var apiErr *werrors.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println("code:", apiErr.Code, "message:", apiErr.Message)
 		fmt.Println("ret:", resp.Ret, "data.code:", resp.Data.Code)
-		fmt.Println("system error:", errors.Is(err, werrors.ErrSystem))
+		fmt.Println("retry later:", werrors.Retryable(err))
 	}
 	// Output:
+	// too late: true
 	// code: 1001 message: task already picked up, cannot cancel
 	// ret: 200 data.code: 1001
-	// system error: false
+	// retry later: false
 }
 
 // Without an access token (accounts without signing) a missing field is

@@ -130,9 +130,6 @@ func (s TokenSource) String() string {
 	return "apiusb.TokenSource{AppKey:" + s.appKey + " AppSecret:" + httpx.Redacted + "}"
 }
 
-// GoString is String, so %#v shows no secret.
-func (s TokenSource) GoString() string { return s.String() }
-
 // Format prints String for every verb.
 func (s TokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 

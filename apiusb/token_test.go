@@ -269,7 +269,7 @@ func TestTokenSourcePrintsNoSecret(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		out = append(out, fmt.Sprintf(verb, s), fmt.Sprintf(verb, *s))
 	}
-	out = append(out, s.String(), s.GoString(), logs.String())
+	out = append(out, s.String(), logs.String())
 	for _, o := range out {
 		if strings.Contains(o, testSecret) || strings.Contains(o, token) {
 			t.Errorf("printed a secret: %s", o)

@@ -39,9 +39,8 @@ func (s *staticToken) Token(context.Context) (string, error) {
 	return s.token, nil
 }
 
-// String, GoString, Format and LogValue never show the token.
+// String, Format and LogValue never show the token.
 func (*staticToken) String() string               { return "auth.StaticToken(" + redacted + ")" }
-func (s *staticToken) GoString() string           { return s.String() }
 func (*staticToken) LogValue() slog.Value         { return slog.StringValue(redacted) }
 func (s *staticToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
@@ -89,9 +88,6 @@ func (t Token) Fresh(now time.Time) bool {
 func (t Token) String() string {
 	return "auth.Token{Value:" + redacted + " ExpiresAt:" + t.ExpiresAt.Format(time.RFC3339) + "}"
 }
-
-// GoString is String, so %#v does not print the value either.
-func (t Token) GoString() string { return t.String() }
 
 // Format prints String for every verb, so no formatting verb reaches the
 // value.

@@ -21,7 +21,7 @@
 //
 // # Secrets
 //
-// No String, GoString, Format or LogValue method of this package prints a
+// No String, Format or LogValue method of this package prints a
 // token or an AppSecret, and errors from the token endpoints have them
 // redacted, including the URL inside Go's *url.Error.
 package auth

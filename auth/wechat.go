@@ -16,6 +16,8 @@ import (
 	"github.com/waybill-go/waybill/internal/httpx"
 	"github.com/waybill-go/waybill/internal/pipeline"
 	"github.com/waybill-go/waybill/internal/wxapi"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultWeChatURL is the base URL of WeChat's server API.
@@ -79,6 +81,21 @@ func WithRetry(p waybill.RetryPolicy) WeChatOption {
 // "myshop/2.1", to the User-Agent "waybill-go/<version>".
 func WithUserAgent(app string) WeChatOption {
 	return func(c *wechatConfig) error { return c.SetUserAgent(app) }
+}
+
+// WithTracerProvider records a span per call (and per token fetch), with
+// each attempt as an event, in tp: provider, operation, outcome, errcode,
+// sentinel and attempts as attributes, URLs with their credentials
+// redacted. Without it nothing is traced.
+func WithTracerProvider(tp trace.TracerProvider) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetTracerProvider(tp) }
+}
+
+// WithMeterProvider records metrics in mp: waybill.calls by outcome,
+// waybill.retries, waybill.call.duration and waybill.token.refreshes.
+// Without it nothing is measured.
+func WithMeterProvider(mp metric.MeterProvider) WeChatOption {
+	return func(c *wechatConfig) error { return c.SetMeterProvider(mp) }
 }
 
 // WithStore shares tokens through s (default: in process memory). Use
@@ -190,9 +207,6 @@ func (s *WeChatTokenSource) String() string {
 	}
 	return "auth.WeChatTokenSource{AppID:" + s.appID + " Kind:" + kind + " AppSecret:" + redacted + "}"
 }
-
-// GoString is String, so %#v shows no secret.
-func (s *WeChatTokenSource) GoString() string { return s.String() }
 
 // Format prints String for every verb.
 func (s *WeChatTokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }

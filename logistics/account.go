@@ -111,9 +111,6 @@ func (r BindAccountRequest) String() string {
 	return fmt.Sprintf("BindAccountRequest{Type:%s BizID:%s DeliveryID:%s Password:%s RemarkContent:%q}", r.Type, r.BizID, r.DeliveryID, pw, r.RemarkContent)
 }
 
-// GoString is String, so %#v hides the password too.
-func (r BindAccountRequest) GoString() string { return r.String() }
-
 // Format prints String for every verb.
 func (r BindAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
 

@@ -134,8 +134,8 @@ func errSecurityRequired(op string) error {
 // sealedCall turns call, a call to a sealed endpoint, into one that seals
 // every attempt's request and verifies and opens every reply before ep's
 // judge reads it.
-func (c *Client) sealedCall(call *pipeline.Call, ep *endpoint, target string, body []byte, out any) error {
-	u, err := url.Parse(target)
+func (c *Client) sealedCall(call *pipeline.Call, ep *endpoint, body []byte, out any) error {
+	u, err := url.Parse(c.baseURL + ep.path)
 	if err != nil {
 		return fmt.Errorf("logistics: %s: %w", ep.op, err)
 	}
@@ -147,7 +147,7 @@ func (c *Client) sealedCall(call *pipeline.Call, ep *endpoint, target string, bo
 		if err != nil {
 			return nil, err
 		}
-		return &httpx.Request{Method: ep.method, URL: withToken(target, token), LogOp: ep.op,
+		return &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op,
 			Body: sealed, ContentType: "application/json", Header: hdr}, nil
 	}
 	call.Judge = func(r *httpx.Reply) pipeline.Judgement {

@@ -85,9 +85,7 @@ func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 		return nil, false, err
 	}
 	resp := new(CancelOrderResponse)
-	queried := false
 	settle := func(ctx context.Context) (bool, error) {
-		queried = true
 		got, err := c.GetOrder(ctx, &GetOrderRequest{OrderID: req.OrderID, OpenID: req.OpenID, DeliveryID: req.DeliveryID, WaybillID: req.WaybillID})
 		if err != nil {
 			return false, err
@@ -96,7 +94,7 @@ func (c *Client) cancelOrder(ctx context.Context, req *CancelOrderRequest) (*Can
 	}
 	out, err := c.call(ctx, cancelEndpoint, req, resp, settle)
 	switch {
-	case err == nil && queried:
+	case err == nil && out.Asked:
 		return &CancelOrderResponse{ErrMsg: settledByQuery}, true, nil
 	case err == nil:
 		return resp, out.Settled, nil

@@ -39,3 +39,38 @@ func badNumber(f float64) bool {
 func nilRequest(name string) error {
 	return &werrors.ParamError{Field: name, Reason: "is nil"}
 }
+
+// at names the fields of a nested value ("Sender", "Cargo.DetailList[2]")
+// and builds a field's full name only when that field is wrong: a valid
+// request is checked without allocating a name.
+type at struct {
+	base  string // "Sender", "Cargo.DetailList"
+	index int    // the list index, or -1 for none
+}
+
+func under(base string) at           { return at{base: base, index: -1} }
+func item(base string, index int) at { return at{base: base, index: index} }
+
+func (p at) name(field string) string {
+	if p.index < 0 {
+		return p.base + "." + field
+	}
+	return p.base + "[" + strconv.Itoa(p.index) + "]." + field
+}
+
+// text is text for the field called field under p.
+func (p at) text(field, value string, required bool, maxBytes int) error {
+	return rename(text(field, value, required, maxBytes), p, field)
+}
+
+// invalid is invalid for the field called field under p.
+func (p at) invalid(bad bool, field, reason string) error {
+	return rename(invalid(bad, field, reason), p, field)
+}
+
+func rename(err error, p at, field string) error {
+	if pe, ok := err.(*werrors.ParamError); ok {
+		pe.Field = p.name(field)
+	}
+	return err
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/waybill-go/waybill/internal/httpx"
 	"github.com/waybill-go/waybill/internal/pipeline"
 	"github.com/waybill-go/waybill/internal/wxapi"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultBaseURL is WeChat's server API.
@@ -83,6 +85,21 @@ func WithUserAgent(app string) Option {
 	return func(c *config) error { return c.SetUserAgent(app) }
 }
 
+// WithTracerProvider records a span per call (and per token fetch), with
+// each attempt as an event, in tp: provider, operation, outcome, errcode,
+// sentinel and attempts as attributes, URLs with their credentials
+// redacted. Without it nothing is traced.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) error { return c.SetTracerProvider(tp) }
+}
+
+// WithMeterProvider records metrics in mp: waybill.calls by outcome,
+// waybill.retries, waybill.call.duration and waybill.token.refreshes.
+// Without it nothing is measured.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) error { return c.SetMeterProvider(mp) }
+}
+
 // WithTokenOptions passes options that only a token source has (such as
 // auth.WithStore, auth.WithStableToken or auth.WithClock) to the token
 // source NewAppClient builds. NewClient refuses it: its token source is
@@ -125,8 +142,8 @@ func NewClient(tokens auth.TokenSource, opts ...Option) (*Client, error) {
 
 // NewAppClient returns a client for the app appID that gets its access
 // tokens itself, from an auth.WeChatTokenSource built with the same base
-// URL, HTTP client, logger, retry policy and User-Agent as the client: the
-// settings are given once. Options only a token source has go through
+// URL, HTTP client, logger, retry policy, User-Agent and telemetry as the
+// client: the settings are given once. Options only a token source has go through
 // WithTokenOptions; with several processes, give them all the same
 // auth.WithStore. TokenSource returns the source, to share with other
 // clients of the same app.
@@ -148,6 +165,12 @@ func NewAppClient(appID, appSecret string, opts ...Option) (*Client, error) {
 	}
 	if cfg.UserAgent != "" {
 		topts = append(topts, auth.WithUserAgent(cfg.UserAgent))
+	}
+	if tp := cfg.Telemetry.Tracer; tp != nil {
+		topts = append(topts, auth.WithTracerProvider(tp))
+	}
+	if mp := cfg.Telemetry.Meter; mp != nil {
+		topts = append(topts, auth.WithMeterProvider(mp))
 	}
 	tokens, err := auth.NewWeChatTokenSource(appID, appSecret, append(topts, cfg.tokenOpts...)...)
 	if err != nil {
@@ -197,9 +220,6 @@ func (c Client) String() string {
 	return "logistics.Client{BaseURL:" + c.baseURL + " Token:" + mode + sec + "}"
 }
 
-// GoString is String, so %#v shows no token either.
-func (c Client) GoString() string { return c.String() }
-
 // Format prints String for every verb.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
@@ -208,11 +228,13 @@ func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.Bool("access_token", c.tokens != nil))
 }
 
-func withToken(endpoint, token string) string {
+// url is ep's URL at the client's base, with token, if any, as the
+// access_token parameter.
+func (c *Client) url(ep *endpoint, token string) string {
 	if token == "" {
-		return endpoint
+		return c.baseURL + ep.path
 	}
-	return endpoint + "?access_token=" + url.QueryEscape(token)
+	return c.baseURL + ep.path + "?access_token=" + url.QueryEscape(token)
 }
 
 // do sends req (JSON-encoded; nil for none) to ep and decodes the reply
@@ -238,11 +260,10 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 	if ep.secured && c.security == nil {
 		return pipeline.Outcome{}, errSecurityRequired(ep.op)
 	}
-	target := c.baseURL + ep.path
 	call := &pipeline.Call{
 		Op: ep.op,
 		Request: func(token string) (*httpx.Request, error) {
-			r := &httpx.Request{Method: ep.method, URL: withToken(target, token), LogOp: ep.op}
+			r := &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op}
 			if body != nil {
 				r.Body, r.ContentType = body, "application/json"
 			}
@@ -257,7 +278,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 		call.Tokens = c.tokens
 	}
 	if ep.secured {
-		if err := c.sealedCall(call, ep, target, body, out); err != nil {
+		if err := c.sealedCall(call, ep, body, out); err != nil {
 			return pipeline.Outcome{}, err
 		}
 	}

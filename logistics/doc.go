@@ -57,11 +57,14 @@
 // Provider is ProviderEWaybill. 电子面单 calls take the 微信小店's access
 // token: build that client from the shop's AppID and AppSecret.
 //
-// # Carriers: answering cancel_waybill
+// # Carriers: answering WeChat's pushes
 //
-// WeChat pushes cancel_waybill to a carrier's server when a shop cancels a
-// waybill. NewEventHandler returns the http.Handler to mount at the URL
-// configured for message push:
+// WeChat pushes events to a carrier's server: add_waybill when a shop
+// orders a waybill, cancel_waybill when it cancels one, check_biz and
+// get_quota when a shop binds its account or asks for its balance (and
+// add_express_path to a shop when a track changes). NewEventHandler
+// returns the http.Handler to mount at the URL configured for message
+// push; each event has its own callback:
 //
 //	h, err := logistics.NewEventHandler(logistics.EventConfig{
 //		Token:          token, // the console's push Token
@@ -69,6 +72,9 @@
 //		AppID:          appID, // the carrier mini program, required with a key
 //		OnCancelWaybill: func(ctx context.Context, ev *logistics.CancelWaybillEvent) error {
 //			return carrier.Cancel(ctx, ev.BizID, ev.BizPwd, ev.WayBillID)
+//		},
+//		OnAddWaybill: func(ctx context.Context, ev *logistics.AddWaybillEvent) (*logistics.AddWaybillResult, error) {
+//			return carrier.Order(ctx, ev) // WayBillID and the label's WaybillData
 //		},
 //	})
 //	http.Handle("/wechat/push", h)
@@ -78,22 +84,43 @@
 // the request (encrypted in safe mode). Every request's signature is checked
 // in constant time, and in safe mode msg_signature too, before anything else
 // runs; the ciphertext is checked block by block (padding, length field,
-// AppID) before it is parsed.
+// AppID) before it is parsed, and every document's shape (nesting,
+// elements) is bounded before it is decoded.
 //
-// The callback's error picks the ResultCode (see ResultCode): nil answers 0,
-// errors.ErrInvalidParam 30001, ErrAlreadyPickedUp 30002, ErrInvalidWaybill
-// 30003, ErrCancelNotSupported 30004 (wrapped errors count), anything else
-// -1, and so does a panic, which the handler recovers. WeChat sees only a
-// fixed ResultMsg per code, never the error's text. Other events (debug_demo,
-// add_waybill, …) are verified and answered "success" without reaching the
-// callback; typed callbacks for them can be added to EventConfig later.
+// Secure by default:
 //
-// Refused requests get 401 (signature, msg_signature, or a message sealed for
-// another AppID), 400 (malformed or undecryptable body), 413 (body over
-// EventConfig.MaxBodyBytes, 1 MiB by default) or 405 (methods other than GET
-// and POST). BizPwd reaches the callback but is never logged or printed.
+//   - With an EncodingAESKey, unencrypted pushes are refused (their
+//     signature does not cover the body); EventConfig.AllowPlain accepts
+//     them while the console switches modes.
+//   - A request whose timestamp is more than 5 minutes off is refused
+//     (EventConfig.MaxClockSkew).
+//   - Every request is remembered (EventConfig.Store): the same signed
+//     request again gets the same answer, another body under its signed
+//     query a 401, and WeChat's retry of an event already answered for
+//     good (any ResultCode but -1) the stored ResultCode, without a second
+//     callback. Two deliveries of one event at once run the callback once.
+//     A fleet shares the store through redisstore.NewEventStore.
+//   - Callbacks get a context ending after 4 seconds
+//     (EventConfig.CallbackTimeout), and the handler answers -1 then if
+//     the callback has not returned, before WeChat gives up at 5.
+//
+// The callback's error picks the ResultCode (see ResultCode for
+// cancel_waybill, BizResultCode for the others; a *ResultError picks any
+// code): nil answers 0, anything unrecognised -1, and so does a panic,
+// which the handler recovers (http.ErrAbortHandler excepted, which it
+// raises again for net/http). WeChat sees only a fixed ResultMsg per code,
+// never the error's text. Events without a callback (debug_demo, …) are
+// verified and answered "success".
+//
+// Refused requests get 401 (signature, msg_signature, stale timestamp,
+// unencrypted push, reused signed query, or a message sealed for another
+// AppID), 400 (malformed, oversized in shape, or undecryptable body), 413
+// (body over EventConfig.MaxBodyBytes, 1 MiB by default), 405 (methods
+// other than GET and POST) or 503 (the store failed). BizPwd and
+// add_waybill's Token reach the callbacks but are never logged or printed.
 //
 // Package github.com/waybill-go/waybill/logistics/logisticstest plays
-// WeChat's part in tests: its Pusher signs, encrypts and sends events to a
-// handler, in process or over HTTP, and verifies and decodes the answer.
+// WeChat's part in tests: its Pusher signs, encrypts and sends any of these
+// events to a handler, in process or over HTTP, and verifies and decodes
+// the answer.
 package logistics

@@ -45,6 +45,11 @@ func (e *endpoint) alreadyDone(s error) *endpoint {
 // reply without a top-level errcode is never a success); codes maps
 // errcodes only this API documents to sentinels (nil for none).
 func newEndpoint(op, method, path string, success []string, codes map[int]error) *endpoint {
+	for _, name := range success {
+		if !wxapi.Reads(name) {
+			panic("logistics: the reply judge does not read the success member " + name + " of " + op)
+		}
+	}
 	return &endpoint{op: op, method: method, path: path,
 		wx: wxapi.Endpoint{Op: op, Success: success, Codes: codes}}
 }

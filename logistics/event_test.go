@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -78,10 +79,15 @@ func newHandler(t testing.TB, cfg logistics.EventConfig) *logistics.EventHandler
 	return h
 }
 
-// safeConfig is a handler configuration with a key; plain mode still works.
+// safeConfig is a handler configuration with a key; plain mode still works
+// (AllowPlain), so that one handler serves both in these tests.
 func safeConfig(rec *recorder) logistics.EventConfig {
-	return logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, OnCancelWaybill: rec.on}
+	return logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, AllowPlain: true, OnCancelWaybill: rec.on}
 }
+
+// testTS is the timestamp of the queries signed by signed: now, so that
+// the handlers' default clock-skew check passes.
+var testTS = strconv.FormatInt(time.Now().Unix(), 10)
 
 func pusher(f logisticstest.Format, safe bool) *logisticstest.Pusher {
 	return &logisticstest.Pusher{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, Format: f, Safe: safe}
@@ -90,9 +96,9 @@ func pusher(f logisticstest.Format, safe bool) *logisticstest.Pusher {
 // signed returns a query signed with token, plus extra pairs.
 func signed(token string, extra ...string) url.Values {
 	q := url.Values{}
-	q.Set("timestamp", "1533042556")
+	q.Set("timestamp", testTS)
 	q.Set("nonce", "271828")
-	q.Set("signature", wxcrypto.Signature(token, "1533042556", "271828"))
+	q.Set("signature", wxcrypto.Signature(token, testTS, "271828"))
 	for i := 0; i+1 < len(extra); i += 2 {
 		q.Set(extra[i], extra[i+1])
 	}
@@ -101,7 +107,7 @@ func signed(token string, extra ...string) url.Values {
 
 // safeQuery signs a safe-mode request whose Encrypt field is enc.
 func safeQuery(token, enc string) url.Values {
-	return signed(token, "encrypt_type", "aes", "msg_signature", wxcrypto.Signature(token, "1533042556", "271828", enc))
+	return signed(token, "encrypt_type", "aes", "msg_signature", wxcrypto.Signature(token, testTS, "271828", enc))
 }
 
 func serve(h http.Handler, method string, q url.Values, contentType, body string) *httptest.ResponseRecorder {
@@ -220,8 +226,10 @@ func TestSafeModeReplyIsEncrypted(t *testing.T) {
 			cfg := safeConfig(&recorder{})
 			cfg.Now = func() time.Time { return now }
 			h := newHandler(t, cfg)
-			body, _ := pusher(f, true).Marshal(logisticstest.SampleCancelWaybillEvent())
-			req, err := pusher(f, true).NewRawRequest(context.Background(), "http://carrier.test/", body)
+			p := pusher(f, true)
+			p.Now = cfg.Now
+			body, _ := p.Marshal(logisticstest.SampleCancelWaybillEvent())
+			req, err := p.NewRawRequest(context.Background(), "http://carrier.test/", body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +335,8 @@ func TestOfficialSampleThroughHandler(t *testing.T) {
 		return q
 	}
 	rec := &recorder{}
-	h := newHandler(t, logistics.EventConfig{Token: token, EncodingAESKey: key, AppID: appID, OnCancelWaybill: rec.on})
+	// A sample of 2014: its timestamp is years old, so the skew check is off.
+	h := newHandler(t, logistics.EventConfig{Token: token, EncodingAESKey: key, AppID: appID, OnCancelWaybill: rec.on, MaxClockSkew: -1})
 	w := serve(h, http.MethodPost, query(msig), "", body)
 	if w.Code != http.StatusOK || w.Body.String() != "success" {
 		t.Fatalf("official sample: status %d, body %q", w.Code, w.Body)
@@ -354,7 +363,7 @@ func TestMiniProgramDocExampleThroughHandler(t *testing.T) {
 	}
 	body := `{"ToUserName": "gh_97417a04a28d", "Encrypt": "` + enc + `"}`
 	rec := &recorder{}
-	h := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxba5fad812f8e6fb9", OnCancelWaybill: rec.on})
+	h := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxba5fad812f8e6fb9", OnCancelWaybill: rec.on, MaxClockSkew: -1})
 	w := serve(h, http.MethodPost, q, "application/json", body)
 	if w.Code != http.StatusOK || w.Body.String() != "success" {
 		t.Fatalf("doc example: status %d, body %q", w.Code, w.Body)
@@ -363,7 +372,7 @@ func TestMiniProgramDocExampleThroughHandler(t *testing.T) {
 		t.Error("debug_demo reached OnCancelWaybill")
 	}
 	// Another mini program's handler refuses it.
-	other := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxanother0000000"})
+	other := newHandler(t, logistics.EventConfig{Token: "AAAAA", EncodingAESKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AppID: "wxanother0000000", MaxClockSkew: -1})
 	if w := serve(other, http.MethodPost, q, "application/json", body); w.Code != http.StatusUnauthorized {
 		t.Errorf("for another AppID: status %d, want 401", w.Code)
 	}
@@ -456,11 +465,41 @@ func TestPanicInCallback(t *testing.T) {
 	if !strings.Contains(logs.String(), "panicked") || !strings.Contains(logs.String(), "boom") {
 		t.Errorf("panic not logged: %s", logs.String())
 	}
-	// A panic with http.ErrAbortHandler is a panic like any other here.
-	rec2 := &recorder{panic: http.ErrAbortHandler}
-	reply, err := pusher(logisticstest.FormatXML, false).Push(context.Background(), newHandler(t, safeConfig(rec2)), logisticstest.SampleCancelWaybillEvent())
-	if err != nil || reply.ResultCode != -1 {
-		t.Errorf("ErrAbortHandler panic: %+v, %v", reply, err)
+}
+
+// A callback panicking with http.ErrAbortHandler aborts the response: the
+// handler raises the panic again in the request's goroutine, as net/http
+// expects, and the event is not remembered.
+func TestAbortHandlerPanicIsRaised(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{panic: http.ErrAbortHandler}
+	h := newHandler(t, safeConfig(rec))
+	for _, safe := range []bool{false, true} {
+		w := httptest.NewRecorder()
+		req, err := pusher(logisticstest.FormatXML, safe).NewRequest(context.Background(), "http://carrier.test/", logisticstest.SampleCancelWaybillEvent())
+		if err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != http.ErrAbortHandler {
+					t.Errorf("safe=%v: recovered %v, want http.ErrAbortHandler", safe, p)
+				}
+			}()
+			h.ServeHTTP(w, req)
+		}()
+	}
+	if rec.count() != 2 {
+		t.Errorf("callback ran %d times, want 2: an aborted event is not remembered", rec.count())
+	}
+	// Over HTTP, net/http aborts the connection: the client sees no answer.
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	p := pusher(logisticstest.FormatJSON, true)
+	p.Client = srv.Client()
+	if reply, err := p.PushURL(context.Background(), srv.URL, logisticstest.SampleCancelWaybillEvent()); err == nil {
+		t.Errorf("an aborted handler answered %+v", reply)
 	}
 }
 
@@ -634,7 +673,7 @@ func TestRefusedRequests(t *testing.T) {
 		{"unknown encrypt_type", false, signed(testToken, "encrypt_type", "rsa"), "text/xml", string(validEvent), 400},
 		{"safe mode without a key", true, safeQuery(testToken, enc), "text/xml", xmlEnvelope(enc), 400},
 		{"missing msg_signature", false, signed(testToken, "encrypt_type", "aes"), "text/xml", xmlEnvelope(enc), 401},
-		{"forged msg_signature", false, signed(testToken, "encrypt_type", "aes", "msg_signature", wxcrypto.Signature("forged", "1533042556", "271828", enc)), "text/xml", xmlEnvelope(enc), 401},
+		{"forged msg_signature", false, signed(testToken, "encrypt_type", "aes", "msg_signature", wxcrypto.Signature("forged", testTS, "271828", enc)), "text/xml", xmlEnvelope(enc), 401},
 		{"msg_signature over other ciphertext", false, safeQuery(testToken, good), "text/xml", xmlEnvelope(enc), 401},
 		{"safe mode without Encrypt", false, safeQuery(testToken, ""), "text/xml", string(validEvent), 400},
 		{"wrong AppID", false, safeQuery(testToken, otherEnc), "text/xml", xmlEnvelope(otherEnc), 401},
@@ -740,8 +779,10 @@ func TestStaleTimestamp(t *testing.T) {
 	if w := serve(h, http.MethodPost, q, "", `{"Event":"debug_demo"}`); w.Code != http.StatusUnauthorized {
 		t.Errorf("non-numeric timestamp: status %d", w.Code)
 	}
-	if w := serve(newHandler(t, safeConfig(rec)), http.MethodPost, q, "", `{"Event":"debug_demo"}`); w.Code != http.StatusOK {
-		t.Errorf("without MaxClockSkew the timestamp is not checked: status %d", w.Code)
+	off := safeConfig(rec)
+	off.MaxClockSkew = -1
+	if w := serve(newHandler(t, off), http.MethodPost, q, "", `{"Event":"debug_demo"}`); w.Code != http.StatusOK {
+		t.Errorf("with a negative MaxClockSkew the timestamp is not checked: status %d", w.Code)
 	}
 }
 
@@ -881,7 +922,9 @@ func TestReplyEchoesRequest(t *testing.T) {
 	ev := logisticstest.SampleCancelWaybillEvent()
 	ev.CreateTime = 0 // absent: the reply takes the handler's clock
 	ev.BizID = "a]]>b<c>&d"
-	reply, err := pusher(logisticstest.FormatXML, false).Push(context.Background(), h, ev)
+	p := pusher(logisticstest.FormatXML, false)
+	p.Now = cfg.Now
+	reply, err := p.Push(context.Background(), h, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -916,7 +959,7 @@ func TestXMLReplyStaysWellFormed(t *testing.T) {
 func TestConcurrentPushes(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int64
-	h := newHandler(t, logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID,
+	h := newHandler(t, logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, AllowPlain: true,
 		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { n.Add(1); return nil }})
 	var wg sync.WaitGroup
 	for i := range 32 {
@@ -927,7 +970,9 @@ func TestConcurrentPushes(t *testing.T) {
 			if i%2 == 1 {
 				f = logisticstest.FormatJSON
 			}
-			if _, err := pusher(f, i%4 < 2).Push(context.Background(), h, logisticstest.SampleCancelWaybillEvent()); err != nil {
+			ev := logisticstest.SampleCancelWaybillEvent()
+			ev.OrderID = fmt.Sprint("order-", i) // 32 events, not one event 32 times
+			if _, err := pusher(f, i%4 < 2).Push(context.Background(), h, ev); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -946,7 +991,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	errs := []error{nil, werrors.ErrAlreadyPickedUp, errors.New("backend down")}
 	var i atomic.Int64
 	h := newHandler(t, logistics.EventConfig{
-		Token: testToken, EncodingAESKey: testKey, AppID: testAppID, Logger: logger,
+		Token: testToken, EncodingAESKey: testKey, AppID: testAppID, AllowPlain: true, Logger: logger,
 		OnCancelWaybill: func(ctx context.Context, ev *logistics.CancelWaybillEvent) error {
 			k := i.Add(1)
 			if k == 4 {
@@ -959,6 +1004,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	ev.BizPwd = testBizPwd
 	for _, f := range []logisticstest.Format{logisticstest.FormatXML, logisticstest.FormatJSON} {
 		for _, safe := range []bool{false, true} {
+			ev.OrderID += "+" // a new event each time, not a retry
 			if _, err := pusher(f, safe).Push(context.Background(), h, ev); err != nil {
 				t.Fatal(err)
 			}
@@ -1032,17 +1078,23 @@ func TestEventRedaction(t *testing.T) {
 			t.Errorf("%s lost the other fields: %s", name, out)
 		}
 	}
-	if !strings.Contains(outputs["%#v"], "BizPwd:REDACTED") || !strings.Contains(outputs["String"], `WayBillID:"123456789"`) {
+	if !strings.Contains(outputs["%#v"], `BizPwd:"REDACTED"`) || !strings.Contains(outputs["String"], `WayBillID:123456789`) {
 		t.Errorf("unexpected shapes: %s / %s", outputs["String"], outputs["%#v"])
 	}
 	empty := logistics.CancelWaybillEvent{}
 	if strings.Contains(empty.String(), "REDACTED") {
 		t.Errorf("an empty BizPwd shows as redacted: %s", empty.String())
 	}
-	// The wire encodings do carry it: WeChat sends it and tests must too.
-	b, _ := json.Marshal(ev)
-	if !strings.Contains(string(b), testBizPwd) {
-		t.Errorf("json.Marshal dropped BizPwd: %s", b)
+	// encoding/json redacts it too (the slog JSON handler uses it for
+	// events inside slices); the Pusher puts it on the wire, as WeChat does.
+	b, _ := json.Marshal([]any{ev, *ev})
+	if strings.Contains(string(b), testBizPwd) || !strings.Contains(string(b), `"BizPwd":"REDACTED"`) {
+		t.Errorf("json.Marshal shows BizPwd: %s", b)
+	}
+	for _, f := range []logisticstest.Format{logisticstest.FormatXML, logisticstest.FormatJSON} {
+		if b, _ := pusher(f, false).Marshal(ev); !strings.Contains(string(b), testBizPwd) {
+			t.Errorf("%s wire encoding dropped BizPwd: %s", f, b)
+		}
 	}
 }
 
@@ -1107,7 +1159,8 @@ func TestNewEventHandlerValidation(t *testing.T) {
 		{"key with padding inside", logistics.EventConfig{Token: "t", EncodingAESKey: testKey[:41] + "=A", AppID: "wx1"}, "EncodingAESKey"},
 		{"key without AppID", logistics.EventConfig{Token: "t", EncodingAESKey: testKey}, "AppID"},
 		{"negative body limit", logistics.EventConfig{Token: "t", MaxBodyBytes: -1}, "MaxBodyBytes"},
-		{"negative skew", logistics.EventConfig{Token: "t", MaxClockSkew: -time.Second}, "MaxClockSkew"},
+		{"negative skew turns the check off", logistics.EventConfig{Token: "t", MaxClockSkew: -time.Second}, ""},
+		{"negative callback timeout", logistics.EventConfig{Token: "t", CallbackTimeout: -time.Second}, "CallbackTimeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1152,9 +1205,25 @@ func FuzzEventHandler(f *testing.F) {
 	f.Add(uint8(0), "", []byte(`{"Event":"CANCEL_WAYBILL","CreateTime":"7"}`), "")
 	f.Add(uint8(0), "", []byte("<xml><Event><![CDATA[cancel_waybill]]></Event><BizID>]]&gt;</BizID></xml>"), "")
 
+	for _, ev := range []any{logisticstest.SampleAddWaybillEvent(), logisticstest.SampleCheckBizEvent(), logisticstest.SampleGetQuotaEvent(), logisticstest.SampleExpressPathEvent()} {
+		for _, format := range []logisticstest.Format{logisticstest.FormatXML, logisticstest.FormatJSON} {
+			p := pusher(format, false)
+			b, _ := p.Marshal(ev)
+			f.Add(uint8(0), "", b, "")
+			f.Add(uint8(1), "", b, "")
+		}
+	}
+
 	var calls atomic.Int64
-	cfg := logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, MaxBodyBytes: 64 << 10,
-		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { calls.Add(1); return nil }}
+	cfg := logistics.EventConfig{Token: testToken, EncodingAESKey: testKey, AppID: testAppID, AllowPlain: true, MaxBodyBytes: 64 << 10,
+		OnCancelWaybill: func(context.Context, *logistics.CancelWaybillEvent) error { calls.Add(1); return nil },
+		OnAddWaybill: func(_ context.Context, ev *logistics.AddWaybillEvent) (*logistics.AddWaybillResult, error) {
+			return &logistics.AddWaybillResult{WayBillID: ev.OrderID, WaybillData: ev.Remark}, nil
+		},
+		OnCheckBiz:    func(context.Context, *logistics.CheckBizEvent) error { return nil },
+		OnGetQuota:    func(context.Context, *logistics.GetQuotaEvent) (int, error) { return 7, nil },
+		OnExpressPath: func(context.Context, *logistics.ExpressPathEvent) error { return nil },
+	}
 	h := newHandler(f, cfg)
 	allowed := map[int]bool{200: true, 400: true, 401: true, 413: true}
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/auth"
@@ -13,18 +15,14 @@ import (
 )
 
 // A shop backend cancels a waybill. The fake stands in for WeChat; in
-// production leave out WithTokenURL and WithBaseURL.
+// production leave out WithBaseURL.
 func ExampleClient_CancelOrder() {
 	wechat := logisticstest.NewServer()
 	defer wechat.Close()
 	wechat.AddOrder(logisticstest.Order{OrderID: "01234567890123456789", DeliveryID: "SF", WaybillID: "123456789"})
 
-	tokens, err := auth.NewWeChatTokenSource(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
-		auth.WithBaseURL(wechat.URL))
-	if err != nil {
-		panic(err)
-	}
-	client, err := logistics.NewClient(tokens, logistics.WithBaseURL(wechat.URL))
+	client, err := logistics.NewAppClient(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
+		logistics.WithBaseURL(wechat.URL))
 	if err != nil {
 		panic(err)
 	}
@@ -99,4 +97,33 @@ func ExampleNewClient_cloudHosting() {
 	// Output:
 	// true <nil>
 	// logistics: NewClient: nil TokenSource (use auth.NoToken() for WeChat Cloud Hosting)
+}
+
+// NewAppClient takes the settings once: the HTTP client, logger, retry
+// policy and User-Agent reach the token source it builds, and options only
+// a token source has go through WithTokenOptions, here the store every
+// process of the app shares (a redisstore.Store in production).
+func ExampleNewAppClient() {
+	wechat := logisticstest.NewServer()
+	defer wechat.Close()
+	shared := auth.NewMemoryStore()
+
+	client, err := logistics.NewAppClient(logisticstest.DefaultAppID, logisticstest.DefaultAppSecret,
+		logistics.WithBaseURL(wechat.URL),
+		logistics.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+		logistics.WithUserAgent("myshop/2.1"),
+		logistics.WithTokenOptions(auth.WithStore(shared)))
+	if err != nil {
+		panic(err)
+	}
+	_, err = client.GetAllDelivery(context.Background())
+	fmt.Println(err, wechat.RequestsTo(logisticstest.PathStableToken)[0].Method)
+
+	// A wrong AppSecret is a configuration problem, not a reason to retry.
+	bad, _ := logistics.NewAppClient(logisticstest.DefaultAppID, "wrong-secret", logistics.WithBaseURL(wechat.URL))
+	_, err = bad.GetAllDelivery(context.Background())
+	fmt.Println(errors.Is(err, werrors.ErrInvalidCredentials), werrors.Retryable(err))
+	// Output:
+	// <nil> POST
+	// true false
 }

@@ -38,19 +38,19 @@ type Contact struct {
 // validate checks c's fields; prefix ("Sender", "Receiver") starts the
 // field names in the errors.
 func (c *Contact) validate(prefix string) error {
-	p := prefix + "."
+	p := under(prefix)
 	return errors.Join(
-		text(p+"Name", c.Name, true, 64),
-		invalid(c.Tel == "" && c.Mobile == "", p+"Mobile", "Tel or Mobile is required"),
-		text(p+"Tel", c.Tel, false, 32),
-		text(p+"Mobile", c.Mobile, false, 32),
-		text(p+"Company", c.Company, false, 64),
-		text(p+"PostCode", c.PostCode, false, 10),
-		text(p+"Country", c.Country, false, 64),
-		text(p+"Province", c.Province, true, 64),
-		text(p+"City", c.City, true, 64),
-		text(p+"Area", c.Area, true, 64),
-		text(p+"Address", c.Address, true, 512),
+		p.text("Name", c.Name, true, 64),
+		p.invalid(c.Tel == "" && c.Mobile == "", "Mobile", "Tel or Mobile is required"),
+		p.text("Tel", c.Tel, false, 32),
+		p.text("Mobile", c.Mobile, false, 32),
+		p.text("Company", c.Company, false, 64),
+		p.text("PostCode", c.PostCode, false, 10),
+		p.text("Country", c.Country, false, 64),
+		p.text("Province", c.Province, true, 64),
+		p.text("City", c.City, true, 64),
+		p.text("Area", c.Area, true, 64),
+		p.text("Address", c.Address, true, 512),
 	)
 }
 
@@ -80,8 +80,8 @@ func (c *Cargo) validate() error {
 		invalid(len(c.DetailList) == 0, "Cargo.DetailList", "needs at least one item"),
 	}
 	for i, it := range c.DetailList {
-		f := "Cargo.DetailList[" + strconv.Itoa(i) + "]."
-		errs = append(errs, text(f+"Name", it.Name, true, 128), invalid(it.Count < 1, f+"Count", "must be at least 1"))
+		f := item("Cargo.DetailList", i)
+		errs = append(errs, f.text("Name", it.Name, true, 128), f.invalid(it.Count < 1, "Count", "must be at least 1"))
 	}
 	return errors.Join(errs...)
 }
@@ -113,11 +113,11 @@ func (s *Shop) validate() error {
 			invalid(s.GoodsCount < 1, "Shop.GoodsCount", "must be at least 1 (or fill Shop.DetailList)"))
 	}
 	for i, it := range s.DetailList {
-		f := "Shop.DetailList[" + strconv.Itoa(i) + "]."
+		f := item("Shop.DetailList", i)
 		errs = append(errs,
-			text(f+"GoodsName", it.GoodsName, true, 128),
-			text(f+"GoodsImgURL", it.GoodsImgURL, true, 0),
-			text(f+"GoodsDesc", it.GoodsDesc, false, 128))
+			f.text("GoodsName", it.GoodsName, true, 128),
+			f.text("GoodsImgURL", it.GoodsImgURL, true, 0),
+			f.text("GoodsDesc", it.GoodsDesc, false, 128))
 	}
 	return errors.Join(errs...)
 }
@@ -320,8 +320,8 @@ func (r *BatchGetOrderRequest) Validate() error {
 	n := len(r.OrderList)
 	errs := []error{invalid(n == 0 || n > MaxBatchGetOrder, "OrderList", "must have 1 to "+strconv.Itoa(MaxBatchGetOrder)+" entries, has "+strconv.Itoa(n))}
 	for i, o := range r.OrderList {
-		f := "OrderList[" + strconv.Itoa(i) + "]."
-		errs = append(errs, text(f+"OrderID", o.OrderID, true, 512), text(f+"DeliveryID", o.DeliveryID, true, 0), text(f+"WaybillID", o.WaybillID, true, 0))
+		f := item("OrderList", i)
+		errs = append(errs, f.text("OrderID", o.OrderID, true, 512), f.text("DeliveryID", o.DeliveryID, true, 0), f.text("WaybillID", o.WaybillID, true, 0))
 	}
 	return errors.Join(errs...)
 }

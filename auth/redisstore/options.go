@@ -130,9 +130,9 @@ func WithFailurePolicy(p FailurePolicy) Option {
 }
 
 // WithLogger sets where fallbacks, unreadable records and failed lock
-// releases are reported, at Warn level (default slog.Default()). Log
-// records carry the operation, the Redis key and the Redis error; never a
-// token.
+// releases are reported, at Warn level. Without it nothing is logged, as
+// everywhere in the SDK. Log records carry the operation, the Redis key and
+// the Redis error; never a token.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

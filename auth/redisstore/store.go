@@ -21,6 +21,7 @@ import (
 // because Redis could not be reached or refused a command, under the Fail
 // policy. The error's text starts "redisstore: redis unavailable:" and goes
 // on with the operation, the Redis key and Redis's own error.
+// errors.Retryable reports such errors as worth trying again later.
 var ErrUnavailable = errors.New("redisstore: redis unavailable")
 
 // lockSuffix ends the key of the lock that guards a token key.
@@ -66,7 +67,7 @@ func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 		}
 	}
 	if cfg.logger == nil {
-		cfg.logger = slog.Default()
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	return &Store{
 		rdb:    rdb,
@@ -226,8 +227,18 @@ func (s *Store) failure(ctx context.Context, op, key string, err error, secret s
 			slog.String("op", op), slog.String("key", key), slog.String("addr", s.addr), slog.String("error", err.Error()))
 		return nil
 	}
-	return fmt.Errorf("%w: %s %s: %w", ErrUnavailable, op, key, err)
+	return &unavailableError{fmt.Errorf("%w: %s %s: %w", ErrUnavailable, op, key, err)}
 }
+
+// unavailableError is Redis out of reach: worth trying again later.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// Retryable is true: errors.Retryable reports a Redis outage as worth
+// another try later.
+func (e *unavailableError) Retryable() bool { return true }
 
 // scrub keeps secret out of err's text. Redis errors do not quote command
 // arguments, but a reply that cannot be parsed is quoted, so be sure.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/waybill-go/waybill/auth"
 	"github.com/waybill-go/waybill/auth/redisstore"
+	werrors "github.com/waybill-go/waybill/errors"
 )
 
 const (
@@ -66,8 +67,8 @@ func TestRedisDownFails(t *testing.T) {
 	ctx := ctxFor(t, 10*time.Second)
 
 	_, err := src.Token(ctx)
-	if !errors.Is(err, redisstore.ErrUnavailable) {
-		t.Fatalf("Token = %v, want an error matching ErrUnavailable", err)
+	if !errors.Is(err, redisstore.ErrUnavailable) || !werrors.Retryable(err) {
+		t.Fatalf("Token = %v, want a retryable error matching ErrUnavailable", err)
 	}
 	msg := err.Error()
 	if !strings.Contains(msg, "redis unavailable") || !strings.Contains(msg, addr) {

@@ -11,7 +11,7 @@ import (
 
 // Every type of this package that holds a key prints and logs only its
 // identifiers (app ID, key numbers) and the sizes of what it holds: String,
-// GoString, Format (all verbs) and LogValue agree. The configuration types
+// Format (all verbs) and LogValue agree. The configuration types
 // also encode to JSON that way, because slog's JSON handler encodes a value
 // nested in a struct or slice with encoding/json, bypassing LogValue; none
 // of them is ever sent on the wire.
@@ -81,9 +81,6 @@ func (c Config) fields() []string {
 // String shows the identifiers only.
 func (c Config) String() string { return describe("apisec.Config", c.fields()...) }
 
-// GoString is String.
-func (c Config) GoString() string { return c.String() }
-
 // Format prints String for every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
@@ -103,9 +100,6 @@ func (k *Keys) fields() []string {
 // String shows the identifiers only.
 func (k *Keys) String() string { return describe("apisec.Keys", k.fields()...) }
 
-// GoString is String.
-func (k *Keys) GoString() string { return k.String() }
-
 // Format prints String for every verb.
 func (k *Keys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
 
@@ -122,9 +116,6 @@ func (c PlatformConfig) fields() []string {
 
 // String shows the identifiers only.
 func (c PlatformConfig) String() string { return describe("apisec.PlatformConfig", c.fields()...) }
-
-// GoString is String.
-func (c PlatformConfig) GoString() string { return c.String() }
 
 // Format prints String for every verb.
 func (c PlatformConfig) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
@@ -145,9 +136,6 @@ func (p *Platform) fields() []string {
 // String shows the identifiers only.
 func (p *Platform) String() string { return describe("apisec.Platform", p.fields()...) }
 
-// GoString is String.
-func (p *Platform) GoString() string { return p.String() }
-
 // Format prints String for every verb.
 func (p *Platform) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
 
@@ -165,9 +153,6 @@ func (t TestKeys) fields() []string {
 
 // String shows the identifiers only, though these keys are for tests.
 func (t TestKeys) String() string { return describe("apisec.TestKeys", t.fields()...) }
-
-// GoString is String.
-func (t TestKeys) GoString() string { return t.String() }
 
 // Format prints String for every verb.
 func (t TestKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }

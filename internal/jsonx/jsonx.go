@@ -41,6 +41,11 @@ func Int64(raw []byte) (n int64, ok bool, err error) {
 	if len(raw) == 0 || IsNull(raw) {
 		return 0, false, nil
 	}
+	if raw[0] != '"' {
+		if v, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+			return v, true, nil
+		}
+	}
 	text := string(raw)
 	if raw[0] == '"' {
 		if err := json.Unmarshal(raw, &text); err != nil {

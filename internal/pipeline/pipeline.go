@@ -8,6 +8,7 @@ import (
 
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/telemetry"
 )
 
 // TokenSource is auth.TokenSource, declared here so that package auth can
@@ -88,13 +89,21 @@ type Outcome struct {
 	// Settled is true when success was established after a lost answer:
 	// a retry heard "already done" (Call.AlreadyDone), or Settle said so.
 	Settled bool
+	// Asked is true when Call.Settle established it.
+	Asked bool
 }
 
 // Do runs c: token, encode, send, read (capped), judge, refresh the token
 // once, retry under the policy, typed error. See the package documentation.
-func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
-	var out Outcome
-	secrets := newSecrets(c.Secrets)
+func (p *Pipeline) Do(ctx context.Context, c *Call) (out Outcome, err error) {
+	ctx, rec := p.tel.StartCall(ctx, p.provider, c.Op)
+	defer func() { rec.End(ctx, out.Attempts, out.Settled, err) }()
+	// A constant capacity lets the list live on the stack: a call rarely
+	// holds more than a token, a refreshed token and one secret.
+	secrets := secrets{list: make([]string, 0, 4)}
+	for _, v := range c.Secrets {
+		secrets.add(v)
+	}
 	token, err := p.token(ctx, c)
 	if err != nil {
 		return out, secrets.error(err)
@@ -108,7 +117,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 	err = p.retry(ctx, func(attempt int) (bool, error) {
 		for {
 			out.Attempts++
-			j := p.exchange(ctx, c, token, attempt, secrets)
+			j := p.exchange(ctx, c, token, attempt, &secrets, rec)
 			last = j
 			switch j.Verdict {
 			case Success:
@@ -119,6 +128,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 					return false, j.Err
 				}
 				refreshed, out.Refreshed = true, true
+				rec.Refreshed(ctx)
 				if err := inv.Invalidate(ctx, token); err != nil {
 					return false, fmt.Errorf("%s %s: dropping the rejected access token: %w (after %w)", p.provider, c.Op, err, j.Err)
 				}
@@ -146,7 +156,7 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (Outcome, error) {
 		case serr != nil:
 			err = &settleError{err: err, settle: serr}
 		case done:
-			out.Settled = true
+			out.Settled, out.Asked = true, true
 			err = nil
 		}
 	}
@@ -176,12 +186,19 @@ var bom = []byte("\xef\xbb\xbf")
 // exchange makes one attempt and judges it. Failures that look the same on
 // every provider are judged here: no reply, an oversized reply, a redirect,
 // a body that is not a JSON object.
-func (p *Pipeline) exchange(ctx context.Context, c *Call, token string, attempt int, secrets *secrets) Judgement {
+func (p *Pipeline) exchange(ctx context.Context, c *Call, token string, attempt int, secrets *secrets, rec *telemetry.Call) Judgement {
 	req, err := c.Request(token)
 	if err != nil {
 		return Judgement{Verdict: Refused, Err: fmt.Errorf("%s %s: building the request: %w", p.provider, c.Op, err)}
 	}
 	reply, err := p.http.Send(ctx, req, attempt)
+	if rec != nil {
+		status := 0
+		if reply != nil {
+			status = reply.Status
+		}
+		rec.Attempt(attempt, httpx.RedactURL(req.URL), status, err)
+	}
 	switch {
 	case errors.Is(err, httpx.ErrReplyTooLarge):
 		// The provider answered; what it said is lost.

@@ -15,14 +15,6 @@ type secrets struct {
 	list []string
 }
 
-func newSecrets(list []string) *secrets {
-	s := &secrets{}
-	for _, v := range list {
-		s.add(v)
-	}
-	return s
-}
-
 func (s *secrets) add(v string) {
 	if len(v) >= httpx.MinSecretLen {
 		s.list = append(s.list, v)
@@ -48,8 +40,11 @@ func (s *secrets) mayBeIn(body []byte) bool {
 
 // apiError scrubs the provider's texts in err's *APIError, if it has one.
 func (s *secrets) apiError(err error) {
+	if err == nil || len(s.list) == 0 {
+		return
+	}
 	var e *werrors.APIError
-	if len(s.list) == 0 || !errors.As(err, &e) {
+	if !errors.As(err, &e) {
 		return
 	}
 	e.Message = s.text(e.Message)

@@ -8,6 +8,9 @@ import (
 
 	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/internal/httpx"
+	"github.com/waybill-go/waybill/internal/telemetry"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Settings are what a user configures once per provider and what reaches
@@ -21,6 +24,7 @@ type Settings struct {
 	Retry         *waybill.RetryPolicy // nil: waybill.DefaultRetryPolicy
 	UserAgent     string               // an application's name and version, after the SDK's
 	MaxReplyBytes int64                // 0: 1 MiB
+	Telemetry     telemetry.Providers  // OpenTelemetry; the zero value records nothing
 }
 
 // SetHTTPClient sets the *http.Client; nil is refused.
@@ -68,12 +72,31 @@ func (s *Settings) SetMaxReplyBytes(n int64) error {
 	return nil
 }
 
+// SetTracerProvider sets where spans go; nil is refused.
+func (s *Settings) SetTracerProvider(tp trace.TracerProvider) error {
+	if tp == nil {
+		return errors.New("WithTracerProvider: nil trace.TracerProvider")
+	}
+	s.Telemetry.Tracer = tp
+	return nil
+}
+
+// SetMeterProvider sets where metrics go; nil is refused.
+func (s *Settings) SetMeterProvider(mp metric.MeterProvider) error {
+	if mp == nil {
+		return errors.New("WithMeterProvider: nil metric.MeterProvider")
+	}
+	s.Telemetry.Meter = mp
+	return nil
+}
+
 // Pipeline runs calls to one provider. It is safe for concurrent use.
 type Pipeline struct {
 	provider string
 	http     *httpx.Client
 	policy   waybill.RetryPolicy
 	log      *slog.Logger
+	tel      *telemetry.Telemetry // nil: nothing recorded
 }
 
 // New returns the pipeline for provider (its name in errors: "wechat",
@@ -97,6 +120,7 @@ func New(provider string, s Settings) *Pipeline {
 		}),
 		policy: policy,
 		log:    log,
+		tel:    telemetry.New(s.Telemetry),
 	}
 }
 

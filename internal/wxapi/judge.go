@@ -51,38 +51,78 @@ type head struct {
 	DeliveryResultCode raw `json:"delivery_resultcode"`
 	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
 	DeliveryErrorMsg   raw `json:"delivery_error_msg"` // 微信小店 电子面单's carrier message
+
+	// The members that mark a success where an API's success reply has no
+	// errcode (Endpoint.Success names them).
+	AccessToken             raw `json:"access_token"`
+	OrderID                 raw `json:"order_id"`
+	WaybillID               raw `json:"waybill_id"`
+	OrderList               raw `json:"order_list"`
+	PathItemNum             raw `json:"path_item_num"`
+	Count                   raw `json:"count"`
+	Data                    raw `json:"data"`
+	List                    raw `json:"list"`
+	QuotaNum                raw `json:"quota_num"`
+	RenderedWaybillTemplate raw `json:"rendered_waybill_template"`
+	Sender                  raw `json:"sender"`
+	Receiver                raw `json:"receiver"`
 }
 
-// raw is a member's JSON text. Unlike json.RawMessage it copies nothing for
-// the common short values, which matter on every call: it keeps the text
-// only for strings and numbers, whose text it copies.
+// member returns the success member called name; ok is false for a name
+// the head does not read (a test makes sure every endpoint's are read).
+func (h *head) member(name string) (r raw, ok bool) {
+	switch name {
+	case "access_token":
+		return h.AccessToken, true
+	case "order_id":
+		return h.OrderID, true
+	case "waybill_id":
+		return h.WaybillID, true
+	case "order_list":
+		return h.OrderList, true
+	case "path_item_num":
+		return h.PathItemNum, true
+	case "count":
+		return h.Count, true
+	case "data":
+		return h.Data, true
+	case "list":
+		return h.List, true
+	case "quota_num":
+		return h.QuotaNum, true
+	case "rendered_waybill_template":
+		return h.RenderedWaybillTemplate, true
+	case "sender":
+		return h.Sender, true
+	case "receiver":
+		return h.Receiver, true
+	}
+	return raw{}, false
+}
+
+// Reads reports whether the judge can tell if a reply carries the
+// top-level member name, which Endpoint.Success may then list.
+func Reads(name string) bool {
+	_, ok := (&head{}).member(name)
+	return ok
+}
+
+// raw is a member's JSON text. Unlike json.RawMessage it copies nothing:
+// it keeps the slice of the reply body encoding/json hands it, which is
+// safe because the body is the judge's own and nothing writes to it while
+// the judge reads the head (encoding/json asks for a copy only because it
+// cannot know that of its caller's buffer).
 type raw struct {
 	present bool
 	text    []byte
 }
 
-// UnmarshalJSON keeps a copy of b (null is kept as a present member whose
-// text is "null").
+// UnmarshalJSON keeps b (null is kept as a present member whose text is
+// "null").
 func (r *raw) UnmarshalJSON(b []byte) error {
-	r.present = true
-	switch string(b) {
-	case "0":
-		r.text = zero
-	case `""`:
-		r.text = emptyString
-	case "null":
-		r.text = null
-	default:
-		r.text = append([]byte(nil), b...)
-	}
+	r.present, r.text = true, b
 	return nil
 }
-
-var (
-	zero        = []byte("0")
-	emptyString = []byte(`""`)
-	null        = []byte("null")
-)
 
 // Judge reads a reply to ep into out (a pointer to the response struct, or
 // nil). A success is a top-level errcode of 0 (a number, or a numeric
@@ -101,7 +141,7 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 	case !hasCode && h.ErrCode.present:
 		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
 	case !hasCode:
-		if missing := missingMembers(r.Body, ep.Success); missing != "" {
+		if missing := missingMembers(&h, ep.Success); missing != "" {
 			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
@@ -153,20 +193,16 @@ func carrierMessage(h *head) string {
 	return jsonx.Text(h.DeliveryErrorMsg.text)
 }
 
-// missingMembers names the success members body lacks at its top level, or
+// missingMembers names the success members h lacks (missing or null), or
 // returns "" when it has them all. With none required it always names
 // something: such a reply is never a success.
-func missingMembers(body []byte, required []string) string {
+func missingMembers(h *head, required []string) string {
 	if len(required) == 0 {
 		return "the API's success reply always has one"
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return "the reply does not decode"
-	}
 	var missing []string
 	for _, name := range required {
-		if raw, ok := top[name]; !ok || jsonx.IsNull(raw) {
+		if r, ok := h.member(name); !ok || !r.present || jsonx.IsNull(r.text) {
 			missing = append(missing, name)
 		}
 	}

@@ -176,3 +176,15 @@ func FuzzJudge(f *testing.F) {
 		}
 	})
 }
+
+func TestEveryKnownSuccessMemberIsRead(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"access_token", "order_id", "waybill_id", "order_list", "path_item_num", "count", "data", "list", "quota_num", "rendered_waybill_template", "sender", "receiver"} {
+		if !Reads(name) {
+			t.Errorf("%s is not read", name)
+		}
+	}
+	if Reads("nonsense") {
+		t.Error("an unknown member is read")
+	}
+}

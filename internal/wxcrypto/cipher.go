@@ -68,9 +68,6 @@ type Cipher struct {
 // String names the app only: the IV is half the key.
 func (c *Cipher) String() string { return "wxcrypto.Cipher{AppID:" + c.appID + " Key:REDACTED}" }
 
-// GoString is String.
-func (c *Cipher) GoString() string { return c.String() }
-
 // Format prints String for every verb.
 func (c *Cipher) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 

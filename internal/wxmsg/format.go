@@ -67,9 +67,14 @@ func Sniff(body []byte) Format {
 func trimBlank(b []byte) []byte { return bytes.TrimLeft(b, " \t\r\n") }
 
 // Decode decodes body, in format f, into v. An XML body must have the root
-// element <xml>; a JSON body must be an object. Errors from encoding/xml and
-// encoding/json are returned as they are.
+// element <xml>; a JSON body must be an object. Before either decoder sees
+// it, the body must pass CheckShape (an error matching ErrShape otherwise),
+// so that no body costs more than a small multiple of its size to decode.
+// Errors from encoding/xml and encoding/json are returned as they are.
 func Decode(f Format, body []byte, v any) error {
+	if err := CheckShape(f, body); err != nil {
+		return err
+	}
 	switch f {
 	case JSON:
 		if b := trimBlank(body); len(b) == 0 || b[0] != '{' {

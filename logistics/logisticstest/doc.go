@@ -90,8 +90,20 @@
 // webhook in a self-test. Check and CheckURL perform the GET URL check that
 // WeChat makes when the URL is saved in the console.
 //
+// PushEvent and PushEventURL send any other event the same way, and the
+// PushReply they return decodes the answer: AddWaybill, Quota (check_biz,
+// get_quota), or Success for add_express_path's plain "success".
+// SampleAddWaybillEvent, SampleCheckBizEvent, SampleGetQuotaEvent and
+// SampleExpressPathEvent are the documentation's samples:
+//
+//	r, err := p.PushEvent(ctx, h, logisticstest.SampleAddWaybillEvent())
+//	add, err := r.AddWaybill() // add.WayBillID, add.WaybillData, add.ResultCode
+//
+// A Pusher holds the Token and EncodingAESKey: String, GoString, LogValue
+// and MarshalJSON show neither.
+//
 // For events the SDK does not type, or for hand-made bodies, Marshal encodes
-// any flat struct (such as Event) as WeChat would, Send and SendURL deliver
+// any struct (such as Event) as WeChat would, Send and SendURL deliver
 // a body and return the verified, decrypted PushReply whatever its status, and
 // NewRequest, NewRawRequest and ReadReply split a push into its steps for
 // tests that send requests themselves or tamper with them on the way.

@@ -26,7 +26,7 @@ const (
 
 func handler(t *testing.T, onCancel func(context.Context, *logistics.CancelWaybillEvent) error) *logistics.EventHandler {
 	t.Helper()
-	h, err := logistics.NewEventHandler(logistics.EventConfig{Token: token, EncodingAESKey: key, AppID: appID, OnCancelWaybill: onCancel})
+	h, err := logistics.NewEventHandler(logistics.EventConfig{Token: token, EncodingAESKey: key, AppID: appID, AllowPlain: true, OnCancelWaybill: onCancel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestPushChecksTheAnswer(t *testing.T) {
 		{"good safe xml", logisticstest.FormatXML, true, fake(200, "text/xml", sealedReply(t, token, appID, "xml", "")), ""},
 		{"status", logisticstest.FormatXML, false, fake(401, "text/plain", "bad signature"), "HTTP 401"},
 		{"unencrypted safe answer", logisticstest.FormatJSON, true, fake(200, "application/json", `{"ResultCode":0}`), "not encrypted"},
-		{"success to a cancel", logisticstest.FormatXML, true, fake(200, "text/plain", "success"), "not encrypted"},
+		{"success to a cancel", logisticstest.FormatXML, true, fake(200, "text/plain", "success"), `answered "success"`},
 		{"TimeStamp as a string", logisticstest.FormatJSON, true, fake(200, "application/json", sealedReply(t, token, appID, "json", `"1700000000"`)), "TimeStamp"},
 		{"forged MsgSignature", logisticstest.FormatJSON, true, fake(200, "application/json", sealedReply(t, "other-token", appID, "json", "1700000000")), "MsgSignature"},
 		{"sealed for another app", logisticstest.FormatJSON, true, fake(200, "application/json", sealedReply(t, token, "wxother", "json", "1700000000")), "decrypting"},
