@@ -17,6 +17,25 @@
 //	OpenID          openid (optional)     not sent
 //	Reason          not sent              cancelMsg (required)
 //
+// WeChat's newer products implement Canceller too, through
+// logistics.Client.Intracity (同城配送, same-city delivery) and
+// logistics.Client.EWaybill (微信小店 电子面单, WeChat Shop electronic
+// waybills):
+//
+//	CancelRequest   同城配送 intracity/cancelorder          微信小店 ewaybill/biz/order/cancel
+//	OrderID         not sent (echoed in the result)       ewaybill_order_id (required, a Uint64 as a string)
+//	WaybillID       wx_order_id (required)                waybill_id (required)
+//	DeliveryID      not sent                              delivery_id (required)
+//	OpenID          not sent                              not sent
+//	Reason          cancel_reason with cancel_reason_id   not sent
+//	                99; empty: cancel_reason_id 1
+//
+// CancelResult.Provider says which answered: "wechat", "apiusb",
+// "wechat-intracity" or "wechat-ewaybill" (errors keep APIError.Provider
+// "wechat"). CancelResult.DeductFee is a penalty the provider deducted, in
+// fen (分, CNY cents); 同城配送 charges one once a courier has accepted the
+// order.
+//
 // A required field that is empty fails before any network traffic with an
 // error that matches errors.ErrInvalidParam and names the field. Provider
 // refusals are *errors.APIError values that match the sentinels of package

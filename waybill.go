@@ -25,10 +25,15 @@ type CancelRequest struct {
 
 // CancelResult is what a provider answered to a successful cancellation.
 type CancelResult struct {
-	Provider  string // "wechat" or "apiusb"
+	Provider  string // "wechat" or "apiusb"; "wechat-intracity" (同城配送), "wechat-ewaybill" (微信小店 电子面单)
 	OrderID   string
 	WaybillID string
 	Message   string // what the provider said on success
+	// DeductFee is the penalty the provider deducted for the cancellation,
+	// in fen (分, CNY cents: 200 is ¥2.00); 0 when nothing was deducted or
+	// the provider reports no such fee. WeChat 同城配送 fills it (its
+	// deductfee, charged once a courier has accepted the order).
+	DeductFee int64
 }
 
 // RetryPolicy says how a client retries a call whose outcome was a transient

@@ -116,9 +116,16 @@ func (c *Client) Cancel(ctx context.Context, req waybill.CancelRequest) (*waybil
 	if err != nil {
 		return nil, err
 	}
-	msg := resp.ErrMsg
-	if settled && resp.ErrMsg != settledByQuery {
-		msg = "already cancelled (an earlier attempt's answer was lost): " + msg
+	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID,
+		Message: settledMessage(resp.ErrMsg, settled, settledByQuery)}, nil
+}
+
+// settledMessage is CancelResult.Message for a cancellation whose reply said
+// msg: a success settled by a retry's "already cancelled" says so; one
+// confirmed by a query (msg is then byQuery) speaks for itself.
+func settledMessage(msg string, settled bool, byQuery string) string {
+	if settled && msg != byQuery {
+		return "already cancelled (an earlier attempt's answer was lost): " + msg
 	}
-	return &waybill.CancelResult{Provider: Provider, OrderID: req.OrderID, WaybillID: req.WaybillID, Message: msg}, nil
+	return msg
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/auth"
 	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/apisec"
 	"github.com/waybill-go/waybill/internal/httpx"
 	"github.com/waybill-go/waybill/internal/pipeline"
 	"github.com/waybill-go/waybill/internal/wxapi"
@@ -34,6 +35,7 @@ type config struct {
 	pipeline.Settings
 	baseURL   string
 	tokenOpts []auth.WeChatOption
+	security  *apisec.Keys // WithAPISecurity; nil: no call is sealed
 }
 
 // WithBaseURL sets the API's base URL (default https://api.weixin.qq.com).
@@ -112,9 +114,10 @@ func WithTokenOptions(opts ...auth.WeChatOption) Option {
 // Client calls WeChat's express business API. It is safe for concurrent use;
 // create one per app and reuse it.
 type Client struct {
-	tokens  auth.TokenSource // nil in Cloud Hosting mode: no access_token is sent
-	pipe    *pipeline.Pipeline
-	baseURL string
+	tokens   auth.TokenSource // nil in Cloud Hosting mode: no access_token is sent
+	pipe     *pipeline.Pipeline
+	baseURL  string
+	security *apisec.Keys // nil without WithAPISecurity
 }
 
 var _ waybill.Canceller = (*Client)(nil)
@@ -185,7 +188,7 @@ func newConfig(who string, opts []Option) (*config, error) {
 }
 
 func newClient(tokens auth.TokenSource, cfg *config) *Client {
-	c := &Client{tokens: tokens, pipe: pipeline.New(Provider, cfg.Settings), baseURL: cfg.baseURL}
+	c := &Client{tokens: tokens, pipe: pipeline.New(Provider, cfg.Settings), baseURL: cfg.baseURL, security: cfg.security}
 	if auth.IsNoToken(tokens) {
 		c.tokens = nil
 	}
@@ -210,7 +213,11 @@ func (c Client) String() string {
 	if c.tokens == nil {
 		mode = "none (Cloud Hosting)"
 	}
-	return "logistics.Client{BaseURL:" + c.baseURL + " Token:" + mode + "}"
+	sec := ""
+	if c.security != nil {
+		sec = " APISecurity:" + c.security.AppID()
+	}
+	return "logistics.Client{BaseURL:" + c.baseURL + " Token:" + mode + sec + "}"
 }
 
 // Format prints String for every verb.
@@ -250,6 +257,9 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 			return pipeline.Outcome{}, fmt.Errorf("logistics: %s: encoding the request: %w", ep.op, err)
 		}
 	}
+	if ep.secured && c.security == nil {
+		return pipeline.Outcome{}, errSecurityRequired(ep.op)
+	}
 	call := &pipeline.Call{
 		Op: ep.op,
 		Request: func(token string) (*httpx.Request, error) {
@@ -266,6 +276,11 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 	}
 	if c.tokens != nil {
 		call.Tokens = c.tokens
+	}
+	if ep.secured {
+		if err := c.sealedCall(call, ep, body, out); err != nil {
+			return pipeline.Outcome{}, err
+		}
 	}
 	return c.pipe.Do(ctx, call)
 }

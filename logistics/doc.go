@@ -20,6 +20,43 @@
 // In WeChat Cloud Hosting, where calls carry no access token, pass
 // auth.NoToken() and WithBaseURL("http://api.weixin.qq.com").
 //
+// # 同城配送, 微信小店 电子面单 and WeChat API security
+//
+// Client.Intracity cancels and queries 同城配送 (same-city delivery) orders,
+// and Client.EWaybill cancels 微信小店 electronic waybills; both implement
+// waybill.Canceller, with the mapping below.
+//
+// 同城配送 requires WeChat's server API security (服务端 API 签名与加密):
+// give the client the four keys of the console's API security page with
+// WithAPISecurity, and every 同城配送 call is encrypted and signed, and its
+// reply verified and decrypted, on every attempt:
+//
+//	client, err := logistics.NewClient(tokens, logistics.WithAPISecurity(logistics.APISecurity{
+//		AppID: appID, SymmetricKey: symKey, SymmetricSN: symSN,
+//		PrivateKeyPEM: privPEM, PlatformCertPEM: certPEM, PlatformSN: certSN,
+//	}))
+//	resp, err := client.Intracity().CancelOrder(ctx, &logistics.IntracityCancelRequest{
+//		WxOrderID: wxOrderID, CancelReasonID: logistics.IntracityReasonNotNeeded,
+//	})
+//	// resp.DeductFee: the penalty, in fen, once a courier has accepted the order
+//
+// A reply that fails a check matches errors.ErrSystem and ErrReplyNotVerified;
+// WeChat's own refusals under API security (934011, 40230–40240) match
+// errors.ErrInvalidCredentials. WithAPISecurity lists which calls are sealed.
+//
+// Intracity().Cancel maps waybill.CancelRequest as: WaybillID → wx_order_id
+// (required); Reason → cancel_reason with cancel_reason_id 99 (other), or,
+// when Reason is empty, cancel_reason_id 1 (no longer needed); OrderID is
+// not sent (a store_order_id needs the wx_store_id the request lacks) but
+// echoed in the result; DeliveryID and OpenID are not used. The result's
+// Provider is ProviderIntracity and its DeductFee the penalty in fen.
+//
+// EWaybill().Cancel maps OrderID → ewaybill_order_id (required, a Uint64
+// written as a string), DeliveryID → delivery_id and WaybillID →
+// waybill_id (both required); OpenID and Reason are not used. The result's
+// Provider is ProviderEWaybill. 电子面单 calls take the 微信小店's access
+// token: build that client from the shop's AppID and AppSecret.
+//
 // # Carriers: answering WeChat's pushes
 //
 // WeChat pushes events to a carrier's server: add_waybill when a shop

@@ -23,6 +23,15 @@ type endpoint struct {
 	// done is the sentinel of a refusal meaning the call's effect is
 	// already there; after a lost answer it means the call succeeded.
 	done error
+	// secured marks an endpoint whose calls are sealed with WeChat API
+	// security (WithAPISecurity), which the client then requires.
+	secured bool
+}
+
+// sealed marks e as sealed under WeChat API security and returns e.
+func (e *endpoint) sealed() *endpoint {
+	e.secured = true
+	return e
 }
 
 // alreadyDone sets e's "already done" sentinel and returns e.

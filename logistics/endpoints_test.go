@@ -101,7 +101,8 @@ func golden(t *testing.T, name string) string {
 	return string(b)
 }
 
-// endpointCase is one of the fifteen endpoints.
+// endpointCase is one of the endpoints without API security: the fifteen
+// of 物流助手 and 微信小店 电子面单's cancel.
 type endpointCase struct {
 	name, method, path string
 	keys               []string // top-level body members sent (nil: no body)
@@ -300,6 +301,23 @@ func endpointCases() []endpointCase {
 				return nil, c.UpdateBusiness(ctx, &logistics.UpdateBusinessRequest{ShopAppID: "wxABCD", BizID: "xyz", ResultCode: 0, ResultMsg: "审核通过"})
 			},
 			nilReq: func(ctx context.Context, c *logistics.Client) error { return c.UpdateBusiness(ctx, nil) },
+		},
+		{
+			name: "EWaybillCancelOrder", method: "POST", path: "/channels/ec/logistics/ewaybill/biz/order/cancel",
+			keys:   []string{"delivery_id", "ewaybill_order_id", "waybill_id"},
+			golden: "ewaybill_cancel_reply.json",
+			call: func(ctx context.Context, c *logistics.Client) (any, error) {
+				return c.EWaybill().CancelOrder(ctx, &logistics.EWaybillCancelRequest{EWaybillOrderID: "3878012001699676166", DeliveryID: "YTO", WaybillID: "YT3410779063070"})
+			},
+			check: func(t *testing.T, resp any) {
+				if r := resp.(*logistics.EWaybillCancelResponse); r.ErrCode != 0 || r.ErrMsg != "ok" {
+					t.Errorf("decoded %+v", r)
+				}
+			},
+			nilReq: func(ctx context.Context, c *logistics.Client) error {
+				_, err := c.EWaybill().CancelOrder(ctx, nil)
+				return err
+			},
 		},
 	}
 }

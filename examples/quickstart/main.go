@@ -1,7 +1,9 @@
 // Command quickstart is the SDK's main job in one run: it cancels shipments
 // at WeChat and at APIUSB through the one waybill.Canceller interface, shows
 // how a shop backend reads the typed errors that come back and what it does
-// next, and ends with where to go from there.
+// next, and ends with where to go from there. Offline it also cancels a
+// WeChat 同城配送 order (sealed with WeChat API security, and charged a
+// penalty) and a 微信小店 electronic waybill.
 //
 // By default it starts in-process fakes of both providers, so it needs no
 // network and no configuration:
@@ -188,6 +190,9 @@ func report(out io.Writer, res *waybill.CancelResult, err error) {
 	outcome, says := explain.Cancel(err)
 	if err == nil {
 		fmt.Fprintf(out, "   -> %s by %s, which said %q\n", says, res.Provider, res.Message)
+		if res.DeductFee != 0 {
+			fmt.Fprintf(out, "      penalty deducted: ¥%d.%02d (%d fen)\n", res.DeductFee/100, res.DeductFee%100, res.DeductFee)
+		}
 	} else {
 		fmt.Fprintf(out, "   -> %s\n", says)
 	}
@@ -228,7 +233,14 @@ func wechat(getenv func(string) string, out io.Writer) ([]step, func(), error) {
 	fake := logisticstest.NewServer()
 	fake.AddOrder(logisticstest.Order{OrderID: "SHOP-1001", DeliveryID: "SF", WaybillID: "SF1234567890"})
 	fake.AddOrder(logisticstest.Order{OrderID: "SHOP-1002", DeliveryID: "YTO", WaybillID: "YT9876543210", State: logisticstest.OrderPickedUp})
-	client, err := fake.Client()
+	// 同城配送 (same-city delivery): a courier has accepted this one.
+	fake.AddIntracityOrder(logisticstest.IntracityOrder{WxOrderID: "2000000000000042007", StoreOrderID: "SHOP-2001", WxStoreID: "4000000000000042001",
+		Status: logistics.IntracityOrderAccepted})
+	// 微信小店 电子面单: an electronic waybill the shop issued.
+	fake.AddEWaybill(logisticstest.EWaybill{EWaybillOrderID: "3878012001699676166", DeliveryID: "YTO", WaybillID: "YT3410779063070"})
+	// 同城配送 requires WeChat API security: the fake hands out keys that
+	// match its own (in production: the console's API security page).
+	client, err := fake.Client(logistics.WithAPISecurity(fake.APISecurity()))
 	if err != nil {
 		fake.Close()
 		return nil, nil, err
@@ -242,6 +254,10 @@ func wechat(getenv func(string) string, out io.Writer) ([]step, func(), error) {
 			req: waybill.CancelRequest{OrderID: "SHOP-1002", WaybillID: "YT9876543210", DeliveryID: "YTO"}},
 		{title: "WeChat: cancel without a delivery company (checked before sending, ErrInvalidParam)", via: client,
 			req: waybill.CancelRequest{OrderID: "SHOP-1003", WaybillID: "SF000"}},
+		{title: "WeChat 同城配送: cancel order 2000000000000042007, which a courier accepted (sealed with API security; a penalty)", via: client.Intracity(),
+			req: waybill.CancelRequest{OrderID: "SHOP-2001", WaybillID: "2000000000000042007", Reason: "customer changed their mind"}},
+		{title: "WeChat 微信小店: cancel electronic waybill YT3410779063070 (ewaybill_order_id 3878012001699676166)", via: client.EWaybill(),
+			req: waybill.CancelRequest{OrderID: "3878012001699676166", WaybillID: "YT3410779063070", DeliveryID: "YTO"}},
 	}, fake.Close, nil
 }
 

@@ -45,13 +45,16 @@ func TestOfflineRun(t *testing.T) {
 		"go run ./examples/carrier-webhook -selftest",
 		"README.md",
 		"go doc github.com/waybill-go/waybill",
+		`-> cancelled by wechat-intracity, which said "ok"`,
+		"penalty deducted: ¥2.00 (200 fen)",
+		`-> cancelled by wechat-ewaybill, which said "ok"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Count(out, "next: ") != 7 {
-		t.Errorf("%d pieces of advice for 7 steps:\n%s", strings.Count(out, "next: "), out)
+	if strings.Count(out, "next: ") != 9 {
+		t.Errorf("%d pieces of advice for 9 steps:\n%s", strings.Count(out, "next: "), out)
 	}
 }
 

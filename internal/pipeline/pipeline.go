@@ -61,7 +61,10 @@ type Call struct {
 	// refresh, and must send the same call each time.
 	Request func(token string) (*httpx.Request, error)
 	// Judge reads a reply whose body is a JSON object (a byte order mark
-	// and leading white space removed), usually decoding it into Out.
+	// and leading white space removed), usually decoding it into Out. A
+	// Judge that decodes Out from another text than the body it was given
+	// (a decrypted one) sets reply.Body to that text, which Out's
+	// scrubbing then looks at.
 	Judge func(reply *httpx.Reply) Judgement
 	// Out is what Judge decodes into. Its strings are scrubbed of secrets
 	// after every reply, so that a provider echoing a secret cannot put it
@@ -223,7 +226,7 @@ func (p *Pipeline) exchange(ctx context.Context, c *Call, token string, attempt 
 	}
 	reply.Body = body
 	j := c.Judge(reply)
-	if c.Out != nil && secrets.mayBeIn(body) {
+	if c.Out != nil && secrets.mayBeIn(reply.Body) {
 		secrets.value(c.Out)
 	}
 	secrets.apiError(j.Err)

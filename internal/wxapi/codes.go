@@ -19,6 +19,21 @@ var businessCodes = map[int]error{
 	89503: werrors.ErrUnauthorized, // the IP awaits the admin's confirmation
 	89506: werrors.ErrUnauthorized, // the admin refused the IP
 	89507: werrors.ErrUnauthorized, // the admin refused the IP for an hour
+	// WeChat's server API security (服务端 API 签名与加密) refusing a
+	// request: the keys, their numbers or the console's switch do not fit
+	// together. Fix the configuration; retrying will not help.
+	934011: werrors.ErrInvalidCredentials, // not signed (or signed wrongly) where security is required
+	40230:  werrors.ErrInvalidCredentials,
+	40231:  werrors.ErrInvalidCredentials, // Wechatmp-TimeStamp missing
+	40232:  werrors.ErrInvalidCredentials, // Wechatmp-Signature missing
+	40233:  werrors.ErrInvalidCredentials, // Wechatmp-Appid missing
+	40234:  werrors.ErrInvalidCredentials, // the signature does not verify
+	40235:  werrors.ErrInvalidCredentials, // the body does not decrypt
+	40236:  werrors.ErrInvalidCredentials,
+	40237:  werrors.ErrInvalidCredentials, // Wechatmp-Appid is not the token's app
+	40238:  werrors.ErrInvalidCredentials,
+	40239:  werrors.ErrInvalidCredentials,
+	40240:  werrors.ErrInvalidCredentials, // the timestamp is outside the window
 	// Quotas.
 	45009: werrors.ErrRateLimited, // daily quota reached
 	45011: werrors.ErrRateLimited, // per-minute quota reached

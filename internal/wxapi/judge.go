@@ -50,6 +50,7 @@ type head struct {
 	ErrMsg             raw `json:"errmsg"`
 	DeliveryResultCode raw `json:"delivery_resultcode"`
 	DeliveryResultMsg  raw `json:"delivery_resultmsg"`
+	DeliveryErrorMsg   raw `json:"delivery_error_msg"` // 微信小店 电子面单's carrier message
 
 	// The members that mark a success where an API's success reply has no
 	// errcode (Endpoint.Success names them).
@@ -144,8 +145,8 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
-	if code == 0 && r.Status >= 300 {
-		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with a failing HTTP status"))
+	if code == 0 && (r.Status < 200 || r.Status >= 300) {
+		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with an HTTP status other than 2xx"))
 	}
 	if out != nil {
 		if derr := decode(r.Body, &h, out); derr != nil && code == 0 {
@@ -165,7 +166,7 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 		Message:        msg,
 		RequestID:      RequestID(msg),
 		CarrierCode:    carrier,
-		CarrierMessage: jsonx.Text(h.DeliveryResultMsg.text),
+		CarrierMessage: carrierMessage(&h),
 		HTTPStatus:     r.Status,
 		Sentinel:       Sentinel(code, ep),
 	}
@@ -181,6 +182,15 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 		j.Verdict, j.Unknown = pipeline.Transient, true
 	}
 	return j
+}
+
+// carrierMessage is the carrier's message: delivery_resultmsg (物流助手),
+// else delivery_error_msg (微信小店 电子面单).
+func carrierMessage(h *head) string {
+	if msg := jsonx.Text(h.DeliveryResultMsg.text); msg != "" {
+		return msg
+	}
+	return jsonx.Text(h.DeliveryErrorMsg.text)
 }
 
 // missingMembers names the success members h lacks (missing or null), or

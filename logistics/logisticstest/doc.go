@@ -36,6 +36,39 @@
 // each with the refusals WeChat documents. Faults and the request log work
 // on every path.
 //
+// # 同城配送 and WeChat API security
+//
+// The fake plays WeChat's server API security (服务端 API 签名与加密) on the
+// 同城配送 endpoints (PathIntracityCancelOrder, PathIntracityQueryOrder),
+// where WeChat requires it: it verifies each request's signature with the
+// app's public key, checks the timestamp against its clock (WithClock),
+// decrypts the body, checks the additional data and the "_n", "_appid" and
+// "_timestamp" members, and answers sealed and signed with its own
+// platform key. A request that does not check out is refused in plain JSON
+// with WeChat's errcode (934011 unsigned, 40234 a bad signature, 40237
+// another app, 40240 stale, …). Server.APISecurity is the matching client
+// configuration:
+//
+//	client, _ := srv.Client(logistics.WithAPISecurity(srv.APISecurity()))
+//	srv.AddIntracityOrder(logisticstest.IntracityOrder{WxOrderID: "W1", Status: logistics.IntracityOrderAccepted})
+//	resp, err := client.Intracity().CancelOrder(ctx, &logistics.IntracityCancelRequest{WxOrderID: "W1", CancelReasonID: 1})
+//	// resp.DeductFee == logisticstest.IntracityPenalty: a courier had accepted it
+//
+// Every Server shares one key set for DefaultAppID, generated on first use;
+// NewAPISecurityKeys and WithAPISecurityKeys give a server another app's.
+// The request log keeps sealed bodies as sent, with their headers;
+// Server.Decrypt opens one. Cancelling a 同城配送 order deducts nothing
+// before a courier accepted it and IntracityPenalty after; a delivered
+// order answers 934017, a cancelled one 934018, an unknown one 934016.
+//
+// # 微信小店 电子面单
+//
+// PathEWaybillCancelOrder cancels electronic waybills seeded with
+// AddEWaybill: an issued one is cancelled; a cancelled one, or one whose
+// carrier refuses, answers 10025006 with delivery_error_msg; an unknown
+// ewaybill_order_id or waybill_id 10025010, a wrong delivery_id 10025012,
+// an ewaybill_order_id that is not a Uint64 10025020.
+//
 // # Pushing events to a carrier's handler
 //
 // A Pusher plays WeChat's part in message push: it builds a request exactly as

@@ -89,7 +89,8 @@ type Request struct {
 	Method string
 	Path   string
 	Query  url.Values
-	Body   []byte
+	Header http.Header // as received (Wechatmp-* headers on sealed calls)
+	Body   []byte      // as received: sealed calls' bodies are encrypted (see Server.Decrypt)
 	Time   time.Time
 }
 
@@ -117,7 +118,10 @@ type Server struct {
 	requests  fake.Log[Request]
 	fetches   int
 	ridSerial int
-	shop      shopBook // the rest of the 物流助手 API: orders.go
+	shop      shopBook      // the rest of the 物流助手 API: orders.go
+	intracity intracityBook // 同城配送: intracity.go
+	ewaybills ewaybillBook  // 微信小店 电子面单: ewaybill.go
+	sec       securityState // WeChat API security: apisec.go
 }
 
 // Option configures NewServer.
@@ -162,6 +166,9 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc(PathStableToken, s.handleStableToken)
 	mux.HandleFunc(PathCancelOrder, s.handleCancel)
 	s.addShopRoutes(mux) // orders.go
+	mux.HandleFunc(PathIntracityCancelOrder, sealedRoute(s, s.intracityCancel))
+	mux.HandleFunc(PathIntracityQueryOrder, sealedRoute(s, s.intracityQuery))
+	mux.HandleFunc(PathEWaybillCancelOrder, route(s, http.MethodPost, s.ewaybillCancel))
 	s.Server = httptest.NewServer(s.intercept(mux))
 	return s
 }
@@ -271,7 +278,7 @@ func (s *Server) intercept(next http.Handler) http.Handler {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		s.mu.Lock()
-		s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, Time: s.now()})
+		s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: s.now()})
 		f, _ := s.faults.Take(r.URL.Path) // the zero Fault when none is queued
 		s.mu.Unlock()
 		handle := func(w http.ResponseWriter) { next.ServeHTTP(w, r) }
@@ -293,10 +300,14 @@ func (s *Server) intercept(next http.Handler) http.Handler {
 // withRID appends a request ID the way WeChat does. s.mu need not be held.
 func (s *Server) withRID(msg string) string {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ridLocked(msg)
+}
+
+// ridLocked is withRID with s.mu held.
+func (s *Server) ridLocked(msg string) string {
 	s.ridSerial++
-	n := s.ridSerial
-	s.mu.Unlock()
-	return fmt.Sprintf("%s rid: fake-%06d", msg, n)
+	return fmt.Sprintf("%s rid: fake-%06d", msg, s.ridSerial)
 }
 
 func (s *Server) errReply(w http.ResponseWriter, code int, msg string) {
