@@ -331,32 +331,41 @@ func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("method", c.method), slog.Bool("access_token", c.tokens != nil))
 }
 
-// request builds one exchange: the service name, params and the token (if
-// any) as a form body or, in GET mode, as the query string.
-func request(method, baseURL, service string, params url.Values, token string) *httpx.Request {
-	q := make(url.Values, len(params)+2)
-	maps.Copy(q, params)
-	q.Set("s", service)
+// exchange is one call of a PhalApi service: its parameters, and the
+// judge that reads its replies.
+type exchange struct {
+	method, baseURL, service string
+	params                   url.Values
+	judge                    func(*httpx.Reply) pipeline.Judgement
+}
+
+// Request implements pipeline.Exchange: the service name, the parameters
+// and the token (if any) as a form body or, in GET mode, as the query
+// string.
+func (x *exchange) Request(token string) (*httpx.Request, error) {
+	q := make(url.Values, len(x.params)+2)
+	maps.Copy(q, x.params)
+	q.Set("s", x.service)
 	if token != "" {
 		q.Set("access_token", token)
 	}
-	if method == http.MethodGet {
-		return &httpx.Request{Method: http.MethodGet, URL: baseURL + "?" + q.Encode(), LogOp: service}
+	if x.method == http.MethodGet {
+		return &httpx.Request{Method: http.MethodGet, URL: x.baseURL + "?" + q.Encode(), LogOp: x.service}, nil
 	}
-	return &httpx.Request{Method: http.MethodPost, URL: baseURL, Body: []byte(q.Encode()), ContentType: formContentType, LogOp: service}
+	return &httpx.Request{Method: http.MethodPost, URL: x.baseURL, Body: []byte(q.Encode()), ContentType: formContentType, LogOp: x.service}, nil
 }
+
+// Judge implements pipeline.Exchange.
+func (x *exchange) Judge(r *httpx.Reply) pipeline.Judgement { return x.judge(r) }
 
 // call sends params to service on the pipeline; judge reads each reply
 // into out.
 func (c *Client) call(ctx context.Context, service string, params url.Values, out any,
 	judge func(*httpx.Reply) pipeline.Judgement) (pipeline.Outcome, error) {
 	call := &pipeline.Call{
-		Op: service,
-		Request: func(token string) (*httpx.Request, error) {
-			return request(c.method, c.baseURL, service, params, token), nil
-		},
-		Judge: judge,
-		Out:   out,
+		Op:       service,
+		Exchange: &exchange{method: c.method, baseURL: c.baseURL, service: service, params: params, judge: judge},
+		Out:      out,
 		// The client's one service is a cancellation; see WithDataCodes.
 		AlreadyDone: werrors.ErrDuplicateCancel,
 	}

@@ -142,25 +142,23 @@ func (s TokenSource) LogValue() slog.Value {
 func (s *TokenSource) fetch(ctx context.Context, _ bool) (auth.Token, error) {
 	params := url.Values{"app_key": {s.appKey}, "app_secret": {s.secret}}
 	var tok auth.Token
-	_, err := s.pipe.Do(ctx, &pipeline.Call{
-		Op:      TokenService,
-		Secrets: []string{s.secret},
-		Request: func(string) (*httpx.Request, error) {
-			return request(http.MethodPost, s.url, TokenService, params, ""), nil
-		},
-		Judge: func(r *httpx.Reply) pipeline.Judgement {
-			var fields map[string]json.RawMessage
-			env, j := parseEnvelope(s.pipe, TokenService, r, &fields)
-			if env == nil {
-				return j
-			}
-			if env.Ret != 200 {
-				return s.refused(env, env.Ret, "ret", env.Msg)
-			}
-			t, j := s.token(env, fields)
-			tok = t
+	judge := func(r *httpx.Reply) pipeline.Judgement {
+		var fields map[string]json.RawMessage
+		env, j := parseEnvelope(s.pipe, TokenService, r, &fields)
+		if env == nil {
 			return j
-		},
+		}
+		if env.Ret != 200 {
+			return s.refused(env, env.Ret, "ret", env.Msg)
+		}
+		t, j := s.token(env, fields)
+		tok = t
+		return j
+	}
+	_, err := s.pipe.Do(ctx, &pipeline.Call{
+		Op:       TokenService,
+		Secrets:  []string{s.secret},
+		Exchange: &exchange{method: http.MethodPost, baseURL: s.url, service: TokenService, params: params, judge: judge},
 	})
 	return tok, err
 }

@@ -246,21 +246,9 @@ func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error
 		}
 		req = &httpx.Request{Method: http.MethodPost, URL: s.url, Body: body, ContentType: "application/json", LogOp: ep.Op}
 	}
-	var tr tokenReply
-	_, err := s.pipe.Do(ctx, &pipeline.Call{
-		Op:      ep.Op,
-		Secrets: []string{s.secret},
-		Request: func(string) (*httpx.Request, error) { return req, nil },
-		Judge: func(r *httpx.Reply) pipeline.Judgement {
-			j := wxapi.Judge(s.pipe, ep, r, &tr)
-			if j.Verdict == pipeline.Success && strings.TrimSpace(tr.AccessToken) == "" {
-				// errcode 0 is not enough: a token reply carries a token.
-				return s.pipe.UnusableJudgement(ep.Op, r.Status, errNoAccessToken)
-			}
-			return j
-		},
-		Out: &tr,
-	})
+	x := &tokenExchange{pipe: s.pipe, ep: ep, req: req}
+	_, err := s.pipe.Do(ctx, &pipeline.Call{Op: ep.Op, Secrets: []string{s.secret}, Exchange: x, Out: &x.reply})
+	tr := x.reply
 	if err != nil {
 		return Token{}, err
 	}
@@ -276,3 +264,25 @@ func (s *WeChatTokenSource) fetch(ctx context.Context, force bool) (Token, error
 const maxLifetime = 365 * 24 * 60 * 60
 
 var errNoAccessToken = errors.New("reply has no access_token")
+
+// tokenExchange is one token fetch: the request is the same for every
+// attempt and carries no access token.
+type tokenExchange struct {
+	pipe  *pipeline.Pipeline
+	ep    *wxapi.Endpoint
+	req   *httpx.Request
+	reply tokenReply
+}
+
+// Request implements pipeline.Exchange.
+func (x *tokenExchange) Request(string) (*httpx.Request, error) { return x.req, nil }
+
+// Judge implements pipeline.Exchange: errcode 0 is not enough, a token
+// reply carries a token.
+func (x *tokenExchange) Judge(r *httpx.Reply) pipeline.Judgement {
+	j := wxapi.Judge(x.pipe, x.ep, r, &x.reply)
+	if j.Verdict == pipeline.Success && strings.TrimSpace(x.reply.AccessToken) == "" {
+		return x.pipe.UnusableJudgement(x.ep.Op, r.Status, errNoAccessToken)
+	}
+	return j
+}

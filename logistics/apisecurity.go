@@ -131,40 +131,47 @@ func errSecurityRequired(op string) error {
 		" (WeChat requires API security there): configure the client with logistics.WithAPISecurity"}
 }
 
-// sealedCall turns call, a call to a sealed endpoint, into one that seals
-// every attempt's request and verifies and opens every reply before ep's
-// judge reads it.
-func (c *Client) sealedCall(call *pipeline.Call, ep *endpoint, body []byte, out any) error {
-	u, err := url.Parse(c.baseURL + ep.path)
+// seal makes x a call under API security: every attempt's request is
+// sealed and signed, and every reply verified and opened before the
+// endpoint's judge reads it.
+func (x *exchange) seal() error {
+	if x.c.security == nil {
+		return errSecurityRequired(x.ep.op)
+	}
+	u, err := url.Parse(x.c.baseURL + x.ep.path)
 	if err != nil {
-		return fmt.Errorf("logistics: %s: %w", ep.op, err)
+		return fmt.Errorf("logistics: %s: %w", x.ep.op, err)
 	}
-	urlpath := apisec.URLPath(u)
-	var sentAt time.Time // the current attempt's; attempts run one after another
-	call.Request = func(token string) (*httpx.Request, error) {
-		sentAt = time.Now()
-		sealed, hdr, err := c.security.SealRequest(urlpath, body, sentAt)
-		if err != nil {
-			return nil, err
-		}
-		return &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op,
-			Body: sealed, ContentType: "application/json", Header: hdr}, nil
-	}
-	call.Judge = func(r *httpx.Reply) pipeline.Judgement {
-		plain, err := c.security.OpenReply(urlpath, r.Header, r.Body, sentAt, time.Now())
-		if err == nil {
-			r.Body = plain // what out is decoded from, and scrubbed after (pipeline.Call.Judge)
-			return wxapi.Judge(c.pipe, &ep.wx, r, out)
-		}
-		cause := fmt.Errorf("%w: %w", ErrReplyNotVerified, err)
-		if errors.Is(err, apisec.ErrNotSealed) {
-			// WeChat refuses a request before its security layer in plain
-			// JSON: its errcode says why. Such a reply is never a success.
-			if j := wxapi.Judge(c.pipe, &ep.wx, r, out); j.Verdict != pipeline.Success && isAPIError(j.Err) {
-				return j
-			}
-		}
-		return c.pipe.UnusableJudgement(ep.op, r.Status, cause)
-	}
+	x.urlpath = apisec.URLPath(u)
 	return nil
+}
+
+// sealedRequest seals the request afresh for each attempt: its timestamp
+// and nonce are the attempt's own.
+func (x *exchange) sealedRequest(token string) (*httpx.Request, error) {
+	x.sentAt = time.Now() // attempts run one after another
+	sealed, hdr, err := x.c.security.SealRequest(x.urlpath, x.body, x.sentAt)
+	if err != nil {
+		return nil, err
+	}
+	return &httpx.Request{Method: x.ep.method, URL: x.c.url(x.ep, token), LogOp: x.ep.op,
+		Body: sealed, ContentType: "application/json", Header: hdr}, nil
+}
+
+// openReply verifies and opens a reply, then judges its plaintext.
+func (x *exchange) openReply(r *httpx.Reply) pipeline.Judgement {
+	plain, err := x.c.security.OpenReply(x.urlpath, r.Header, r.Body, x.sentAt, time.Now())
+	if err == nil {
+		r.Body = plain // what out is decoded from, and scrubbed after (pipeline.Exchange.Judge)
+		return wxapi.Judge(x.c.pipe, &x.ep.wx, r, x.out)
+	}
+	cause := fmt.Errorf("%w: %w", ErrReplyNotVerified, err)
+	if errors.Is(err, apisec.ErrNotSealed) {
+		// WeChat refuses a request before its security layer in plain
+		// JSON: its errcode says why. Such a reply is never a success.
+		if j := wxapi.Judge(x.c.pipe, &x.ep.wx, r, x.out); j.Verdict != pipeline.Success && isAPIError(j.Err) {
+			return j
+		}
+	}
+	return x.c.pipe.UnusableJudgement(x.ep.op, r.Status, cause)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/waybill-go/waybill"
 	"github.com/waybill-go/waybill/auth"
@@ -257,32 +258,51 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req, out any, settle fu
 			return pipeline.Outcome{}, fmt.Errorf("logistics: %s: encoding the request: %w", ep.op, err)
 		}
 	}
-	if ep.secured && c.security == nil {
-		return pipeline.Outcome{}, errSecurityRequired(ep.op)
-	}
-	call := &pipeline.Call{
-		Op: ep.op,
-		Request: func(token string) (*httpx.Request, error) {
-			r := &httpx.Request{Method: ep.method, URL: c.url(ep, token), LogOp: ep.op}
-			if body != nil {
-				r.Body, r.ContentType = body, "application/json"
-			}
-			return r, nil
-		},
-		Judge:       func(r *httpx.Reply) pipeline.Judgement { return wxapi.Judge(c.pipe, &ep.wx, r, out) },
-		Out:         out,
-		AlreadyDone: ep.done,
-		Settle:      settle,
-	}
-	if c.tokens != nil {
-		call.Tokens = c.tokens
-	}
+	x := &exchange{c: c, ep: ep, body: body, out: out}
 	if ep.secured {
-		if err := c.sealedCall(call, ep, body, out); err != nil {
+		if err := x.seal(); err != nil {
 			return pipeline.Outcome{}, err
 		}
 	}
+	call := &pipeline.Call{Op: ep.op, Exchange: x, Out: out, AlreadyDone: ep.done, Settle: settle}
+	if c.tokens != nil {
+		call.Tokens = c.tokens
+	}
 	return c.pipe.Do(ctx, call)
+}
+
+// exchange is one call to a WeChat API: its encoded request and the
+// response its replies are decoded into.
+type exchange struct {
+	c    *Client
+	ep   *endpoint
+	body []byte // nil for none
+	out  any    // nil to discard the reply
+
+	// For an endpoint under API security (see seal): the URL path the
+	// signatures cover, and when the current attempt was sealed.
+	urlpath string
+	sentAt  time.Time
+}
+
+// Request implements pipeline.Exchange.
+func (x *exchange) Request(token string) (*httpx.Request, error) {
+	if x.urlpath != "" {
+		return x.sealedRequest(token)
+	}
+	r := &httpx.Request{Method: x.ep.method, URL: x.c.url(x.ep, token), LogOp: x.ep.op}
+	if x.body != nil {
+		r.Body, r.ContentType = x.body, "application/json"
+	}
+	return r, nil
+}
+
+// Judge implements pipeline.Exchange.
+func (x *exchange) Judge(r *httpx.Reply) pipeline.Judgement {
+	if x.urlpath != "" {
+		return x.openReply(r)
+	}
+	return wxapi.Judge(x.c.pipe, &x.ep.wx, r, x.out)
 }
 
 // isAPIError reports whether err is a provider's answer (rather than no

@@ -47,6 +47,21 @@ type Judgement struct {
 	Unknown bool
 }
 
+// Exchange is what a provider contributes to one call: how to build its
+// request and how to judge a reply. A value of it usually holds the call's
+// encoded request and the response it decodes into.
+type Exchange interface {
+	// Request builds the exchange for one attempt with token ("" without
+	// Call.Tokens). It is called again for every attempt and after a
+	// token refresh, and must send the same call each time.
+	Request(token string) (*httpx.Request, error)
+	// Judge reads a reply whose body is a JSON object (a byte order mark
+	// and leading white space removed), usually decoding it into Call.Out.
+	// It may point reply.Body at what it decoded Out from (a decrypted
+	// plaintext), which is then what Out is scrubbed against.
+	Judge(reply *httpx.Reply) Judgement
+}
+
 // Call is one API call: what the provider contributes to the pipeline.
 type Call struct {
 	// Op names the API in errors and logs, e.g. "order/cancel".
@@ -56,16 +71,8 @@ type Call struct {
 	// Secrets are removed from every text of the reply, besides the
 	// access tokens the call sends (an AppSecret, an app secret).
 	Secrets []string
-	// Request builds the exchange for one attempt with token ("" without
-	// Tokens). It is called again for every attempt and after a token
-	// refresh, and must send the same call each time.
-	Request func(token string) (*httpx.Request, error)
-	// Judge reads a reply whose body is a JSON object (a byte order mark
-	// and leading white space removed), usually decoding it into Out. A
-	// Judge that decodes Out from another text than the body it was given
-	// (a decrypted one) sets reply.Body to that text, which Out's
-	// scrubbing then looks at.
-	Judge func(reply *httpx.Reply) Judgement
+	// Exchange builds the requests and judges the replies.
+	Exchange Exchange
 	// Out is what Judge decodes into. Its strings are scrubbed of secrets
 	// after every reply, so that a provider echoing a secret cannot put it
 	// into what the caller gets back.
@@ -100,7 +107,8 @@ func (p *Pipeline) Do(ctx context.Context, c *Call) (out Outcome, err error) {
 	defer func() { rec.End(ctx, out.Attempts, out.Settled, err) }()
 	// A constant capacity lets the list live on the stack: a call rarely
 	// holds more than a token, a refreshed token and one secret.
-	secrets := secrets{list: make([]string, 0, 4)}
+	var room [4]string
+	secrets := secrets{list: room[:0]}
 	for _, v := range c.Secrets {
 		secrets.add(v)
 	}
@@ -187,7 +195,7 @@ var bom = []byte("\xef\xbb\xbf")
 // every provider are judged here: no reply, an oversized reply, a redirect,
 // a body that is not a JSON object.
 func (p *Pipeline) exchange(ctx context.Context, c *Call, token string, attempt int, secrets *secrets, rec *telemetry.Call) Judgement {
-	req, err := c.Request(token)
+	req, err := c.Exchange.Request(token)
 	if err != nil {
 		return Judgement{Verdict: Refused, Err: fmt.Errorf("%s %s: building the request: %w", p.provider, c.Op, err)}
 	}
@@ -225,7 +233,7 @@ func (p *Pipeline) exchange(ctx context.Context, c *Call, token string, attempt 
 		return p.UnusableJudgement(c.Op, reply.Status, cause)
 	}
 	reply.Body = body
-	j := c.Judge(reply)
+	j := c.Exchange.Judge(reply)
 	if c.Out != nil && secrets.mayBeIn(reply.Body) {
 		secrets.value(c.Out)
 	}

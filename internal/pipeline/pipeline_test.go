@@ -131,15 +131,24 @@ type static string
 
 func (s static) Token(context.Context) (string, error) { return string(s), nil }
 
+// exchange is the test provider's side of a call.
+type exchange struct {
+	url   func(token string) string
+	judge func(*httpx.Reply) Judgement
+}
+
+func (x exchange) Request(token string) (*httpx.Request, error) {
+	return &httpx.Request{Method: http.MethodPost, URL: x.url(token),
+		Body: []byte(`{"same":"body"}`), ContentType: "application/json", LogOp: "op"}, nil
+}
+
+func (x exchange) Judge(r *httpx.Reply) Judgement { return x.judge(r) }
+
 func call(p *Pipeline, srv *server, ts TokenSource, out *reply) *Call {
 	return &Call{
-		Op:     "op",
-		Tokens: ts,
-		Request: func(token string) (*httpx.Request, error) {
-			return &httpx.Request{Method: http.MethodPost, URL: srv.URL + "/op?access_token=" + token,
-				Body: []byte(`{"same":"body"}`), ContentType: "application/json", LogOp: "op"}, nil
-		},
-		Judge:       judgeReply(p, out),
+		Op:          "op",
+		Tokens:      ts,
+		Exchange:    exchange{url: func(token string) string { return srv.URL + "/op?access_token=" + token }, judge: judgeReply(p, out)},
 		Out:         out,
 		AlreadyDone: werrors.ErrDuplicateCancel,
 	}
@@ -234,9 +243,7 @@ func TestSettleAsksOnlyWhenTheOutcomeStaysUnknown(t *testing.T) {
 			addr := ln.Addr().String()
 			ln.Close()
 			var out reply
-			_, err = p.Do(context.Background(), &Call{Op: "op", Request: func(string) (*httpx.Request, error) {
-				return &httpx.Request{Method: http.MethodPost, URL: "http://" + addr + "/op", Body: []byte("{}")}, nil
-			}, Judge: judgeReply(p, &out), Settle: c.settle})
+			_, err = p.Do(context.Background(), &Call{Op: "op", Exchange: exchange{url: func(string) string { return "http://" + addr + "/op" }, judge: judgeReply(p, &out)}, Settle: c.settle})
 			var te *werrors.TransportError
 			if !errors.As(err, &te) || te.MaybeSent || !werrors.Retryable(err) || asked.Load() != 0 {
 				t.Errorf("%s: err = %v, asked %d", c.name, err, asked.Load())
