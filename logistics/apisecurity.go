@@ -163,7 +163,7 @@ func (x *exchange) openReply(r *httpx.Reply) pipeline.Judgement {
 	plain, err := x.c.security.OpenReply(x.urlpath, r.Header, r.Body, x.sentAt, time.Now())
 	if err == nil {
 		r.Body = plain // what out is decoded from, and scrubbed after (pipeline.Exchange.Judge)
-		return wxapi.Judge(x.c.pipe, &x.ep.wx, r, x.out)
+		return x.judge(r)
 	}
 	cause := fmt.Errorf("%w: %w", ErrReplyNotVerified, err)
 	if errors.Is(err, apisec.ErrNotSealed) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/waybill-go/waybill"
 	werrors "github.com/waybill-go/waybill/errors"
+	"github.com/waybill-go/waybill/internal/wxapi"
 )
 
 // CancelOrderRequest is the body of order/cancel.
@@ -40,6 +41,10 @@ type CancelOrderResponse struct {
 
 var cancelEndpoint = newEndpoint("order/cancel", http.MethodPost, shopPrefix+"order/cancel", nil, nil).
 	alreadyDone(werrors.ErrDuplicateCancel)
+
+func (r *CancelOrderResponse) setStatus(s wxapi.Status) {
+	*r = CancelOrderResponse{ErrCode: s.ErrCode, ErrMsg: s.ErrMsg, DeliveryResultCode: s.DeliveryResultCode, DeliveryResultMsg: s.DeliveryResultMsg}
+}
 
 // CancelOrder cancels a waybill: POST /cgi-bin/express/business/order/cancel.
 //

@@ -302,8 +302,24 @@ func (x *exchange) Judge(r *httpx.Reply) pipeline.Judgement {
 	if x.urlpath != "" {
 		return x.openReply(r)
 	}
+	return x.judge(r)
+}
+
+// judge judges a reply with the endpoint's judge, filling a response
+// made only of a reply's status members from what the judge read.
+func (x *exchange) judge(r *httpx.Reply) pipeline.Judgement {
+	if out, ok := x.out.(statusOnly); ok {
+		j, st := wxapi.JudgeStatus(x.c.pipe, &x.ep.wx, r)
+		out.setStatus(st)
+		return j
+	}
 	return wxapi.Judge(x.c.pipe, &x.ep.wx, r, x.out)
 }
+
+// statusOnly is a response made of nothing but errcode, errmsg,
+// delivery_resultcode and delivery_resultmsg (or some of them): the judge
+// reads those anyway, so the reply need not be decoded a second time.
+type statusOnly interface{ setStatus(wxapi.Status) }
 
 // isAPIError reports whether err is a provider's answer (rather than no
 // answer, or a local failure): then the decoded response is worth

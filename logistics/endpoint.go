@@ -92,6 +92,10 @@ type statusReply struct {
 	ErrMsg  string `json:"errmsg"`
 }
 
+func (r *statusReply) setStatus(s wxapi.Status) {
+	*r = statusReply{ErrCode: s.ErrCode, ErrMsg: s.ErrMsg}
+}
+
 // send validates req (nil: a request without a body, such as a GET), calls
 // ep and decodes the reply into a new R. On errcode != 0 it returns the
 // decoded reply together with the *errors.APIError; on other failures nil.

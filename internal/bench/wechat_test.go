@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/waybill-go/waybill/auth"
@@ -160,6 +162,56 @@ func TestBenchServerReusesConnections(t *testing.T) {
 			}
 			if n := srv.conns.Load(); n != 1 {
 				t.Errorf("20 sequential calls opened %d connections, want 1", n)
+			}
+		})
+	}
+}
+
+// fixedTransport answers every request in memory with one reply.
+type fixedTransport string
+
+func (t fixedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(string(t))), ContentLength: int64(len(t)), Request: r}, nil
+}
+
+// BenchmarkWeChatCancelOrderInMemory is BenchmarkWeChatCancelOrder without
+// the network: both sides get the reply from an in-memory transport, so
+// that what differs is the clients' own work, which the loopback numbers
+// bury in the kernel's and the server's.
+func BenchmarkWeChatCancelOrderInMemory(b *testing.B) {
+	hc := &http.Client{Transport: fixedTransport(wechatCancelReply)}
+	c, err := logistics.NewClient(auth.StaticToken(benchToken), logistics.WithHTTPClient(&http.Client{Transport: fixedTransport(wechatCancelReply)}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	endpoint := logistics.DefaultBaseURL + wechatCancelPath
+	for _, impl := range []struct {
+		name string
+		call func(context.Context) error
+	}{
+		{"impl=baseline", func(ctx context.Context) error {
+			req := wechatReq
+			_, err := baselineWeChatCancel(ctx, hc, endpoint, benchToken, &req)
+			return err
+		}},
+		{"impl=sdk", func(ctx context.Context) error {
+			req := wechatReq
+			_, err := c.CancelOrder(ctx, &req)
+			return err
+		}},
+	} {
+		b.Run(impl.name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := impl.call(ctx); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // IsNull reports whether raw is JSON null.
@@ -70,6 +71,9 @@ func Text(raw []byte) string {
 	if len(raw) == 0 || IsNull(raw) {
 		return ""
 	}
+	if s, ok := plainString(raw); ok {
+		return s
+	}
 	var s string
 	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
 		return s
@@ -103,4 +107,24 @@ func Kind(raw []byte) string {
 		return "a boolean"
 	}
 	return "a number"
+}
+
+// plainString returns the value of the JSON string raw when it needs no
+// decoding: quoted, without escapes or control characters, valid UTF-8.
+// encoding/json would decode it to the same value, at the cost of a few
+// allocations that every reply's errmsg would pay.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }

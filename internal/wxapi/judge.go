@@ -130,31 +130,62 @@ func (r *raw) UnmarshalJSON(b []byte) error {
 // errcode that carries every success member. errcode null, an errcode only
 // in a nested object, or a reply without the success members never is.
 func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline.Judgement {
+	j, _ := judgeReply(p, ep, r, out, false)
+	return j
+}
+
+// Status is what every WeChat reply says about itself: the members Judge
+// reads first, numbers accepted as numeric strings.
+type Status struct {
+	ErrCode            int
+	ErrMsg             string
+	DeliveryResultCode int
+	DeliveryResultMsg  string
+}
+
+// JudgeStatus is Judge for a response made of nothing but Status's
+// members, such as order/cancel's: it returns them as read while judging,
+// instead of decoding the reply a second time.
+func JudgeStatus(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply) (pipeline.Judgement, Status) {
+	return judgeReply(p, ep, r, nil, true)
+}
+
+func judgeReply(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any, status bool) (pipeline.Judgement, Status) {
+	var st Status
 	var h head
 	if err := json.Unmarshal(r.Body, &h); err != nil {
-		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("decoding reply: %w", err))
+		return unusable(p, ep.Op, r.Status, fmt.Errorf("decoding reply: %w", err))
 	}
 	code, hasCode, err := jsonx.Int(h.ErrCode.text)
 	switch {
 	case err != nil:
-		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: %w", ErrBadErrcode, err))
+		return unusable(p, ep.Op, r.Status, fmt.Errorf("%w: %w", ErrBadErrcode, err))
 	case !hasCode && h.ErrCode.present:
-		return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
+		return unusable(p, ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
 	case !hasCode:
 		if missing := missingMembers(&h, ep.Success); missing != "" {
-			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
+			return unusable(p, ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
 	if code == 0 && (r.Status < 200 || r.Status >= 300) {
-		return p.UnusableJudgement(ep.Op, r.Status, errors.New("errcode 0 with an HTTP status other than 2xx"))
+		return unusable(p, ep.Op, r.Status, errors.New("errcode 0 with an HTTP status other than 2xx"))
 	}
 	if out != nil {
 		if derr := decode(r.Body, &h, out); derr != nil && code == 0 {
-			return p.UnusableJudgement(ep.Op, r.Status, fmt.Errorf("decoding reply: %w", derr))
+			return unusable(p, ep.Op, r.Status, fmt.Errorf("decoding reply: %w", derr))
+		}
+	}
+	if status {
+		// As strict as decoding into a struct of these members would be.
+		var cerr error
+		st = Status{ErrCode: code, ErrMsg: jsonx.Text(h.ErrMsg.text), DeliveryResultMsg: jsonx.Text(h.DeliveryResultMsg.text)}
+		st.DeliveryResultCode, _, cerr = jsonx.Int(h.DeliveryResultCode.text)
+		if (cerr != nil || !textOrNothing(h.ErrMsg) || !textOrNothing(h.DeliveryResultMsg)) && code == 0 {
+			return unusable(p, ep.Op, r.Status, errors.New("decoding reply: a status member has the wrong type"))
 		}
 	}
 	if code == 0 {
-		return pipeline.Judgement{Verdict: pipeline.Success}
+		return pipeline.Judgement{Verdict: pipeline.Success}, st
 	}
 	msg := jsonx.Text(h.ErrMsg.text)
 	carrier, _, _ := jsonx.Int(h.DeliveryResultCode.text)
@@ -181,7 +212,7 @@ func Judge(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any) pipeline
 		// -1, -1000 or a 5xx: WeChat may or may not have acted.
 		j.Verdict, j.Unknown = pipeline.Transient, true
 	}
-	return j
+	return j, st
 }
 
 // carrierMessage is the carrier's message: delivery_resultmsg (物流助手),
@@ -191,6 +222,16 @@ func carrierMessage(h *head) string {
 		return msg
 	}
 	return jsonx.Text(h.DeliveryErrorMsg.text)
+}
+
+// textOrNothing reports whether r is a JSON string, null or missing.
+func textOrNothing(r raw) bool {
+	return !r.present || jsonx.Quoted(r.text) || jsonx.IsNull(r.text)
+}
+
+// unusable is Pipeline.UnusableJudgement with an empty Status.
+func unusable(p *pipeline.Pipeline, op string, status int, cause error) (pipeline.Judgement, Status) {
+	return p.UnusableJudgement(op, status, cause), Status{}
 }
 
 // missingMembers names the success members h lacks (missing or null), or

@@ -188,3 +188,32 @@ func TestEveryKnownSuccessMemberIsRead(t *testing.T) {
 		t.Error("an unknown member is read")
 	}
 }
+
+// JudgeStatus reads what Judge decoding into a struct of the four status
+// members would, and refuses what that decoding would refuse.
+func TestJudgeStatusAgreesWithJudge(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"errcode":0,"errmsg":"ok","delivery_resultcode":0,"delivery_resultmsg":""}`,
+		`{"errcode":"0","errmsg":"ok","delivery_resultcode":"7"}`,
+		`{"errcode":9300501,"errmsg":"carrier says \u4e0d rid: r1","delivery_resultcode":10002,"delivery_resultmsg":"超区"}`,
+		`{"errcode":0,"errmsg":5}`,
+		`{"errcode":0,"delivery_resultcode":"x"}`,
+		`{"errcode":0,"delivery_resultmsg":[1]}`,
+		`{"errcode":null}`,
+		`{}`,
+	} {
+		var out cancelReply
+		want := judge(cancelEP, 200, body, &out)
+		got, st := JudgeStatus(testPipe, cancelEP, &httpx.Reply{Status: 200, Body: []byte(body)})
+		if got.Verdict != want.Verdict || (got.Err == nil) != (want.Err == nil) {
+			t.Errorf("%s: JudgeStatus %+v, Judge %+v", body, got, want)
+			continue
+		}
+		if want.Err == nil || out.ErrCode != 0 {
+			if st != (Status{out.ErrCode, out.ErrMsg, out.DeliveryResultCode, out.DeliveryResultMsg}) {
+				t.Errorf("%s: status %+v, decoded %+v", body, st, out)
+			}
+		}
+	}
+}
