@@ -105,10 +105,7 @@ type Outcome struct {
 func (p *Pipeline) Do(ctx context.Context, c *Call) (out Outcome, err error) {
 	ctx, rec := p.tel.StartCall(ctx, p.provider, c.Op)
 	defer func() { rec.End(ctx, out.Attempts, out.Settled, err) }()
-	// A constant capacity lets the list live on the stack: a call rarely
-	// holds more than a token, a refreshed token and one secret.
-	var room [4]string
-	secrets := secrets{list: room[:0]}
+	var secrets secrets
 	for _, v := range c.Secrets {
 		secrets.add(v)
 	}

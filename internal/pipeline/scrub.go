@@ -12,25 +12,42 @@ import (
 // secrets are the values a call must never let out: the access tokens it
 // sent and the provider's other secrets.
 type secrets struct {
-	list []string
+	// room holds the first few, so that a call (a token, perhaps a
+	// refreshed one, perhaps an AppSecret) allocates no list.
+	room [4]string
+	n    int
+	more []string
 }
 
 func (s *secrets) add(v string) {
-	if len(v) >= httpx.MinSecretLen {
-		s.list = append(s.list, v)
+	switch {
+	case len(v) < httpx.MinSecretLen:
+	case s.n < len(s.room):
+		s.room[s.n] = v
+		s.n++
+	default:
+		s.more = append(s.more, v)
 	}
 }
 
+// all returns every secret.
+func (s *secrets) all() []string {
+	if len(s.more) == 0 {
+		return s.room[:s.n]
+	}
+	return append(s.room[:s.n:s.n], s.more...)
+}
+
 // text returns t with every secret replaced by REDACTED.
-func (s *secrets) text(t string) string { return httpx.Scrub(t, s.list...) }
+func (s *secrets) text(t string) string { return httpx.Scrub(t, s.all()...) }
 
 // mayBeIn reports whether a string decoded from body can contain a secret:
 // only if body holds one as it is, or holds an escape that could spell one.
 func (s *secrets) mayBeIn(body []byte) bool {
 	if bytes.IndexByte(body, '\\') >= 0 {
-		return len(s.list) > 0
+		return s.n > 0
 	}
-	for _, v := range s.list {
+	for _, v := range s.all() {
 		if bytes.Contains(body, []byte(v)) {
 			return true
 		}
@@ -40,7 +57,7 @@ func (s *secrets) mayBeIn(body []byte) bool {
 
 // apiError scrubs the provider's texts in err's *APIError, if it has one.
 func (s *secrets) apiError(err error) {
-	if err == nil || len(s.list) == 0 {
+	if err == nil || s.n == 0 {
 		return
 	}
 	var e *werrors.APIError
@@ -54,14 +71,14 @@ func (s *secrets) apiError(err error) {
 
 // error is the last line of defence: err with any secret left in its text
 // replaced.
-func (s *secrets) error(err error) error { return httpx.ScrubError(err, s.list...) }
+func (s *secrets) error(err error) error { return httpx.ScrubError(err, s.all()...) }
 
 // value replaces every secret in the strings reachable from v: the fields
 // of structs (exported or not, as long as they can be set), the elements
 // of slices and arrays, the values of maps, through pointers and
 // interfaces.
 func (s *secrets) value(v any) {
-	if len(s.list) > 0 && v != nil {
+	if s.n > 0 && v != nil {
 		s.walk(reflect.ValueOf(v), 0)
 	}
 }

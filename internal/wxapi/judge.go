@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	werrors "github.com/waybill-go/waybill/errors"
 	"github.com/waybill-go/waybill/internal/httpx"
@@ -100,6 +101,10 @@ func (h *head) member(name string) (r raw, ok bool) {
 	return raw{}, false
 }
 
+// heads are reused: every reply's judging would otherwise allocate one, an
+// allocation on every call that the SDK's benchmarks hold it to.
+var heads = sync.Pool{New: func() any { return new(head) }}
+
 // Reads reports whether the judge can tell if a reply carries the
 // top-level member name, which Endpoint.Success may then list.
 func Reads(name string) bool {
@@ -152,8 +157,12 @@ func JudgeStatus(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply) (pipeline.J
 
 func judgeReply(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any, status bool) (pipeline.Judgement, Status) {
 	var st Status
-	var h head
-	if err := json.Unmarshal(r.Body, &h); err != nil {
+	h := heads.Get().(*head)
+	defer func() {
+		*h = head{} // keep no slice of the reply
+		heads.Put(h)
+	}()
+	if err := json.Unmarshal(r.Body, h); err != nil {
 		return unusable(p, ep.Op, r.Status, fmt.Errorf("decoding reply: %w", err))
 	}
 	code, hasCode, err := jsonx.Int(h.ErrCode.text)
@@ -163,7 +172,7 @@ func judgeReply(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any, sta
 	case !hasCode && h.ErrCode.present:
 		return unusable(p, ep.Op, r.Status, fmt.Errorf("%w: errcode is null", ErrNoErrcode))
 	case !hasCode:
-		if missing := missingMembers(&h, ep.Success); missing != "" {
+		if missing := missingMembers(h, ep.Success); missing != "" {
 			return unusable(p, ep.Op, r.Status, fmt.Errorf("%w, and %s", ErrNoErrcode, missing))
 		}
 	}
@@ -171,7 +180,7 @@ func judgeReply(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any, sta
 		return unusable(p, ep.Op, r.Status, errors.New("errcode 0 with an HTTP status other than 2xx"))
 	}
 	if out != nil {
-		if derr := decode(r.Body, &h, out); derr != nil && code == 0 {
+		if derr := decode(r.Body, h, out); derr != nil && code == 0 {
 			return unusable(p, ep.Op, r.Status, fmt.Errorf("decoding reply: %w", derr))
 		}
 	}
@@ -197,7 +206,7 @@ func judgeReply(p *pipeline.Pipeline, ep *Endpoint, r *httpx.Reply, out any, sta
 		Message:        msg,
 		RequestID:      RequestID(msg),
 		CarrierCode:    carrier,
-		CarrierMessage: carrierMessage(&h),
+		CarrierMessage: carrierMessage(h),
 		HTTPStatus:     r.Status,
 		Sentinel:       Sentinel(code, ep),
 	}

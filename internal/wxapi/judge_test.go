@@ -211,7 +211,7 @@ func TestJudgeStatusAgreesWithJudge(t *testing.T) {
 			continue
 		}
 		if want.Err == nil || out.ErrCode != 0 {
-			if st != (Status{out.ErrCode, out.ErrMsg, out.DeliveryResultCode, out.DeliveryResultMsg}) {
+			if st != Status(out) {
 				t.Errorf("%s: status %+v, decoded %+v", body, st, out)
 			}
 		}
