@@ -95,8 +95,11 @@ var (
 	// ErrInvalidCredentials is a token endpoint refusing the credentials
 	// themselves: WeChat's token endpoints answering 40001, 40013, 40125,
 	// 40243, 41002 or 41004 (AppID or AppSecret wrong, missing or frozen),
-	// or APIUSB's App.Auth.ApplyToken refusing the app key or secret.
-	// Fetching again will not help; fix the configuration.
+	// or APIUSB's App.Auth.ApplyToken refusing the app key or secret;
+	// also WeChat refusing a request's API security (934011 unsigned,
+	// 40230–40240 bad keys, key numbers or signature) and a carrier
+	// account's wrong password (9300531). Fetching again will not help;
+	// fix the configuration.
 	ErrInvalidCredentials = stderrors.New("waybill: app credentials refused")
 
 	// ErrRateLimited is WeChat errcode 45009 (daily quota) or 45011 (per
