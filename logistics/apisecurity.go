@@ -20,7 +20,7 @@ import (
 // 开发管理 → 开发设置 → API 安全) gives an app for WeChat's server API
 // security (服务端 API 签名与加密) in its RSA + AES256_GCM mode.
 //
-// It never prints or logs a key: String, GoString, Format (every verb),
+// It never prints or logs a key: String, Format (every verb),
 // LogValue and MarshalJSON show the app ID, the two key numbers and whether
 // the secrets are set.
 type APISecurity struct {
@@ -48,9 +48,6 @@ func (s APISecurity) config() apisec.Config {
 func (s APISecurity) String() string {
 	return "logistics.APISecurity" + strings.TrimPrefix(s.config().String(), "apisec.Config")
 }
-
-// GoString is String.
-func (s APISecurity) GoString() string { return s.String() }
 
 // Format prints String for every verb.
 func (s APISecurity) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }

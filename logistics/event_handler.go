@@ -62,7 +62,7 @@ const (
 // for add_waybill, check_biz and get_quota: set their callbacks to answer
 // them.
 //
-// EventConfig holds the Token and the EncodingAESKey: String, GoString,
+// EventConfig holds the Token and the EncodingAESKey: String,
 // Format (every verb), LogValue and MarshalJSON show neither.
 type EventConfig struct {
 	// Token is the message push Token from the mini program's console. It
@@ -173,9 +173,6 @@ func (c EventConfig) String() string {
 		setOrNil(c.OnCancelWaybill != nil), setOrNil(c.OnAddWaybill != nil), setOrNil(c.OnCheckBiz != nil), setOrNil(c.OnGetQuota != nil), setOrNil(c.OnExpressPath != nil),
 		setOrNil(c.TracerProvider != nil), setOrNil(c.MeterProvider != nil))
 }
-
-// GoString is String, so %#v shows no secret either.
-func (c EventConfig) GoString() string { return c.String() }
 
 // Format prints String for every verb (quoted for %q).
 func (c EventConfig) Format(f fmt.State, verb rune) { writeFormatted(f, verb, c.String()) }
@@ -336,9 +333,6 @@ func (h EventHandler) String() string {
 	}
 	return "logistics.EventHandler{Mode:" + mode + " Token:REDACTED}"
 }
-
-// GoString is String, so %#v shows no secret either.
-func (h EventHandler) GoString() string { return h.String() }
 
 // Format prints String for every verb (quoted for %q).
 func (h EventHandler) Format(f fmt.State, verb rune) { writeFormatted(f, verb, h.String()) }
@@ -770,7 +764,7 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 		h.refuse(w, r, http.StatusBadRequest, "empty body")
 		return nil, false
 	}
-	body, err := readAll(http.MaxBytesReader(w, r.Body, h.maxBody), min(r.ContentLength, h.maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -786,31 +780,6 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 		return nil, false
 	}
 	return body, true
-}
-
-// readAll is io.ReadAll with its buffer sized for the announced length
-// (which the caller bounds by MaxBodyBytes), so that a body is read
-// without growing the buffer. One byte more is room for the final read
-// that sees io.EOF.
-func readAll(r io.Reader, announced int64) ([]byte, error) {
-	size := 512
-	if announced > 0 {
-		size = int(announced) + 1
-	}
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
 }
 
 func pushContentType(f wxmsg.Format) string {

@@ -55,9 +55,6 @@ func (k APISecurityKeys) String() string {
 	return "logisticstest.APISecurityKeys" + strings.TrimPrefix(k.keys.String(), "apisec.TestKeys")
 }
 
-// GoString is String.
-func (k APISecurityKeys) GoString() string { return k.String() }
-
 // Format prints String for every verb.
 func (k APISecurityKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
 
