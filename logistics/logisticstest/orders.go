@@ -103,6 +103,7 @@ func route[Req any](s *Server, method string, h func(*Req) any) http.HandlerFunc
 		s.mu.Lock()
 		reply := h(req)
 		s.mu.Unlock()
+		s.flushPathPushes(r.Context())
 		if e, ok := reply.(wxErr); ok {
 			s.errReply(w, e.code, e.msg)
 			return
@@ -180,6 +181,7 @@ func (s *Server) addPathEvent(o *Order, it logistics.PathItem) {
 	if o.State == OrderOpen {
 		o.State = OrderHasTrace
 	}
+	s.queuePathPush(o, d)
 }
 
 func (s *Server) addOrder(req *logistics.AddOrderRequest) any {

@@ -120,6 +120,7 @@ type Server struct {
 	ridSerial int
 	shop      shopBook      // the rest of the 物流助手 API: orders.go
 	intracity intracityBook // 同城配送: intracity.go
+	paths     *pathPushes   // nil: no add_express_path pushes (pathpush.go)
 	ewaybills ewaybillBook  // 微信小店 电子面单: ewaybill.go
 	sec       securityState // WeChat API security: apisec.go
 }
