@@ -71,6 +71,10 @@
 //
 // # Pushing events to a carrier's handler
 //
+// With WithExpressPathPush, the fake also plays WeChat toward a shop: every
+// path event TestUpdateOrder or UpdatePath adds is pushed to the shop's
+// handler as add_express_path.
+//
 // A Pusher plays WeChat's part in message push: it builds a request exactly as
 // WeChat would send it to a carrier (signed; in safe mode also encrypted and
 // carrying msg_signature; XML or JSON), delivers it either to an http.Handler

@@ -51,7 +51,7 @@ func (s *Server) queuePathPush(o *Order, d *orderDetail) {
 		Version: int64(len(d.path)), Count: int64(len(d.path)),
 	}
 	for _, it := range d.path {
-		ev.Actions = append(ev.Actions, logistics.ExpressPathAction{ActionTime: it.ActionTime, ActionType: it.ActionType, ActionMsg: it.ActionMsg})
+		ev.Actions = append(ev.Actions, logistics.ExpressPathAction(it))
 	}
 	s.paths.pending = append(s.paths.pending, ev)
 }
