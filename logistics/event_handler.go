@@ -764,7 +764,14 @@ func (h *EventHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte,
 		h.refuse(w, r, http.StatusBadRequest, "empty body")
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	// Sized from Content-Length (bounded above), so that the body is read
+	// into one buffer rather than a chain of growing ones.
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.maxBody))
+	body := buf.Bytes()
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
