@@ -1,24 +1,42 @@
-// Package logistics is WeChat's express business API for shops (the client
-// half) and for carriers (the event half).
+// Package logistics is WeChat's express business API (物流助手) for shops
+// and carriers (the client half), the newer 同城配送 and 微信小店 电子面单
+// cancellations, and the push handler that answers WeChat's events (the
+// event half).
 //
-// # Shops: cancelling a waybill
+// # Shops and carriers: calling the API
 //
-// A Client calls order/cancel with an access token from package auth:
+// NewAppClient builds a client that gets its access tokens itself, from the
+// same settings (base URL, HTTP client, logger, retry policy, User-Agent,
+// telemetry); NewClient takes a token source built elsewhere:
 //
-//	tokens, err := auth.NewWeChatTokenSource(appID, appSecret)
-//	client, err := logistics.NewClient(tokens)
+//	client, err := logistics.NewAppClient(appID, appSecret,
+//		logistics.WithTokenOptions(auth.WithStore(sharedStore))) // one token for a fleet
 //	resp, err := client.CancelOrder(ctx, &logistics.CancelOrderRequest{
 //		OrderID: "01234567890123456789", DeliveryID: "SF", WaybillID: "123456789",
 //	})
 //
-// Every errcode other than 0 is an *errors.APIError matching a sentinel of
-// package github.com/waybill-go/waybill/errors, for example ErrAlreadyHasTrace
-// (9300506) or ErrDuplicateCancel (9300524). A rejected access token is
-// replaced and the call re-sent once; transient failures are retried with
-// backoff (WithRetry). Client also implements waybill.Canceller.
+// The shop side has AddOrder, GetOrder, BatchGetOrder, GetPath,
+// CancelOrder, GetAllDelivery, GetAllAccount, BindAccount, GetQuota,
+// UpdatePrinter, GetAllPrinter and TestUpdateOrder; the carrier side
+// UpdatePath, GetContact, PreviewTemplate and UpdateBusiness. Every request
+// is checked before it is sent; a wrong field is an *errors.ParamError
+// naming it.
+//
+// A reply is a success only when WeChat says so: a top-level errcode of 0,
+// or, for the APIs whose documented success reply has no errcode, the
+// members only a success carries. Any other errcode is an *errors.APIError
+// whose Sentinel says what it means (ErrAlreadyHasTrace for 9300506,
+// ErrDuplicateCancel for 9300524, …), returned with the decoded response;
+// errors.Retryable says whether trying later may help. A rejected access
+// token is replaced and the call re-sent once; transient failures are
+// retried with backoff (WithRetry). When an answer is lost, CancelOrder
+// settles the outcome (a retry's 9300524, or asking GetOrder), and AddOrder
+// returns the order a lost attempt created. Client also implements
+// waybill.Canceller. WithTracerProvider and WithMeterProvider record spans
+// and metrics, with no secret in them.
 //
 // In WeChat Cloud Hosting, where calls carry no access token, pass
-// auth.NoToken() and WithBaseURL("http://api.weixin.qq.com").
+// auth.NoToken() to NewClient and WithBaseURL("http://api.weixin.qq.com").
 //
 // # 同城配送, 微信小店 电子面单 and WeChat API security
 //
