@@ -8,7 +8,16 @@
 //   - WeChatTokenSource fetches WeChat tokens (stable_token by default),
 //     caches them and refreshes them early; one fetch runs at a time however
 //     many goroutines ask.
-//   - CachedSource is the caching core, for any provider's tokens.
+//   - CachedSource is the caching core, for any provider's tokens. A panic
+//     in a refresh (a Store, a fetch) is every waiting caller's error
+//     (ErrRefreshPanicked), never the end of the process.
+//
+// A token endpoint refusing the AppID or AppSecret is an *errors.APIError
+// matching errors.ErrInvalidCredentials. The options (WithBaseURL,
+// WithHTTPClient, WithLogger, WithRetry, WithUserAgent, WithStore,
+// WithClock, WithTracerProvider, WithMeterProvider) carry the names every
+// package of the SDK uses; logistics.NewAppClient passes a client's own to
+// the token source it builds.
 //
 // # Sharing tokens between processes
 //

@@ -101,7 +101,7 @@ type Request struct {
 
 // Server is a stateful fake of APIUSB's App.Logistics.CCancelOrder and
 // App.Auth.ApplyToken, served over real loopback HTTP like
-// httptest.Server. Point apiusb.WithBaseURL and apiusb.WithTokenURL at URL,
+// httptest.Server. Point apiusb.WithBaseURL at URL (it serves calls and ApplyToken alike),
 // or use Client and TokenSource.
 //
 // See the package documentation for what it answers. All methods are safe
