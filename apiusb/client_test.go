@@ -309,3 +309,28 @@ func TestCancelDuringBackoff(t *testing.T) {
 		}
 	})
 }
+
+func TestOptionsApplyWhereTheyMean(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		opts []Option
+		want string
+	}{
+		{[]Option{WithStore(auth.NewMemoryStore())}, "WithStore applies to the token source"},
+		{[]Option{WithClock(time.Now)}, "WithClock applies to the token source"},
+		{[]Option{WithTokenLifetime(time.Hour)}, "WithTokenLifetime applies to the token source"},
+		{[]Option{WithAppKey("k", "s"), WithAccessToken(auth.StaticToken("t"))}, "exclude each other"},
+		{[]Option{WithAppKey("", "s")}, "appKey and appSecret are required"},
+		{[]Option{WithDataCodes(map[int]error{200: werrors.ErrSystem})}, "200 means success"},
+		{[]Option{WithDataCodes(map[int]error{1: nil})}, "nil error"},
+	} {
+		if c, err := NewClient(tc.opts...); err == nil || c != nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewClient(%d options) = %v, %v; want an error with %q", len(tc.opts), c, err, tc.want)
+		}
+	}
+	// With WithAppKey, the token source's options reach it.
+	c, err := NewClient(WithAppKey("k", "s"), WithStore(auth.NewMemoryStore()), WithTokenLifetime(time.Hour))
+	if err != nil || c.TokenSource() == nil {
+		t.Fatalf("NewClient = %v, %v", c, err)
+	}
+}

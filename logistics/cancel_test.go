@@ -575,3 +575,23 @@ func TestClientNeverPrintsItsToken(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionsThatDoNotApplyAreRefused(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func() error{
+		"WithTokenOptions on NewClient": func() error {
+			_, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithTokenOptions(auth.WithStableToken(false)))
+			return err
+		},
+		"bad User-Agent": func() error {
+			_, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithUserAgent("shop\r\nX-Evil: 1"))
+			return err
+		},
+		"nil tracer": func() error { _, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithTracerProvider(nil)); return err },
+		"empty app": func() error { _, err := logistics.NewAppClient("", "secret"); return err },
+	} {
+		if err := f(); err == nil || !strings.HasPrefix(err.Error(), "logistics: ") {
+			t.Errorf("%s: err = %v, want an error naming the package", name, err)
+		}
+	}
+}
