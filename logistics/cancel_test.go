@@ -587,7 +587,10 @@ func TestOptionsThatDoNotApplyAreRefused(t *testing.T) {
 			_, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithUserAgent("shop\r\nX-Evil: 1"))
 			return err
 		},
-		"nil tracer": func() error { _, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithTracerProvider(nil)); return err },
+		"nil tracer": func() error {
+			_, err := logistics.NewClient(auth.StaticToken("T"), logistics.WithTracerProvider(nil))
+			return err
+		},
 		"empty app": func() error { _, err := logistics.NewAppClient("", "secret"); return err },
 	} {
 		if err := f(); err == nil || !strings.HasPrefix(err.Error(), "logistics: ") {
